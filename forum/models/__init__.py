@@ -1,0 +1,23 @@
+"""Typed SQLAlchemy models, one module per area; import them from here."""
+
+from .spaces import Authority, AuthorityDomain, Topic
+from .threads import Post, PostRevision, Reaction, Tag, Thread, ThreadKind, thread_tags
+from .types import utcnow
+from .users import Role, Status, User
+
+__all__ = [
+    "Authority",
+    "AuthorityDomain",
+    "Post",
+    "PostRevision",
+    "Reaction",
+    "Role",
+    "Status",
+    "Tag",
+    "Thread",
+    "ThreadKind",
+    "Topic",
+    "User",
+    "thread_tags",
+    "utcnow",
+]

@@ -1,0 +1,83 @@
+"""People and their roles."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .spaces import Authority
+from .types import UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    LEAD = "lead"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {"member": "Member", "lead": "Partner lead", "moderator": "Moderator",
+                "admin": "Administrator"}[self.value]
+
+
+class Status(enum.StrEnum):
+    PENDING_EMAIL = "pending_email"  # waiting for the verification link to be followed
+    PENDING_APPROVAL = "pending_approval"  # off-domain email: waiting for centre staff
+    ACTIVE = "active"
+    REJECTED = "rejected"
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+class User(UserMixin, db.Model):
+    """A practitioner or member of centre staff."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(32))
+    # The username folded for case and look-alike characters: the unique key.
+    username_key: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    job_title: Mapped[str] = mapped_column(String(100), default="")
+    authority_id: Mapped[int | None] = mapped_column(
+        ForeignKey("authorities.id", ondelete="SET NULL"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER.value)
+    status: Mapped[str] = mapped_column(String(20), default=Status.PENDING_EMAIL.value, index=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    # Part of the login id: rotating it signs out every other session and socket.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    authority: Mapped[Authority | None] = relationship(lazy="joined")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == Status.ACTIVE.value
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.MODERATOR.value, Role.ADMIN.value)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"

@@ -1,0 +1,147 @@
+"""Every permission rule in the forum, and nowhere else.
+
+`can_*` answer a question for templates and services; `require(...)` turns a "no" into the
+right error. Reading is refused as NotFound, so a member of one authority cannot even learn
+that another authority's thread exists; acting on something the user can see is Forbidden.
+Anonymous users are the AnonymousUserMixin; every rule treats them as "no".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import false, or_
+from sqlalchemy.sql import ColumnElement
+
+from .errors import Forbidden, NotFound
+from .models import Post, Role, Thread, ThreadKind, User
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
+
+
+def is_staff(user: Any) -> bool:
+    """Centre staff: moderators and admins."""
+    return _active(user) and user.role in (Role.MODERATOR.value, Role.ADMIN.value)
+
+
+def is_admin(user: Any) -> bool:
+    return _active(user) and user.role == Role.ADMIN.value
+
+
+# --- spaces ------------------------------------------------------------------------------
+
+
+def can_read_space(user: Any, authority_id: int | None) -> bool:
+    """Network spaces: every active member. An authority's: its members and centre staff."""
+    if not _active(user):
+        return False
+    if authority_id is None or is_staff(user):
+        return True
+    return user.authority_id == authority_id
+
+
+def can_post_in_space(user: Any, authority_id: int | None) -> bool:
+    """Start a thread: in the network, or in one's own authority (staff: any)."""
+    return can_read_space(user, authority_id)
+
+
+def moderates_space(user: Any, authority_id: int | None) -> bool:
+    """Staff moderate everywhere; a partner lead moderates their own authority's spaces."""
+    if is_staff(user):
+        return True
+    return (
+        _active(user)
+        and user.role == Role.LEAD.value
+        and authority_id is not None
+        and user.authority_id == authority_id
+    )
+
+
+def readable_threads(user: Any) -> ColumnElement[bool]:
+    """SQL filter for the threads a user may list: the same rule as can_read_thread."""
+    if not _active(user):
+        return false()
+    if is_staff(user):
+        return Thread.deleted.is_(False)
+    clauses = [Thread.authority_id.is_(None)]
+    if user.authority_id is not None:
+        clauses.append(Thread.authority_id == user.authority_id)
+    return Thread.deleted.is_(False) & or_(*clauses)
+
+
+# --- threads and posts -------------------------------------------------------------------
+
+
+def can_read_thread(user: Any, thread: Thread) -> bool:
+    return not thread.deleted and can_read_space(user, thread.authority_id)
+
+
+def can_reply(user: Any, thread: Thread) -> bool:
+    """Reply while the thread is open; a locked thread takes replies from its moderators only."""
+    if not can_read_thread(user, thread):
+        return False
+    return not thread.locked or moderates_space(user, thread.authority_id)
+
+
+def can_edit_post(user: Any, post: Post) -> bool:
+    """Authors edit their own posts unless the thread is locked; moderators any in their space."""
+    thread = post.thread
+    if not can_read_thread(user, thread) or post.deleted_at is not None:
+        return False
+    if moderates_space(user, thread.authority_id):
+        return True
+    return post.author_id == user.id and not thread.locked
+
+
+def can_delete_post(user: Any, post: Post) -> bool:
+    return can_edit_post(user, post)
+
+
+def can_mark_helpful(user: Any, post: Post) -> bool:
+    """Anyone who can read a post may find it helpful, except its author."""
+    return (
+        can_read_thread(user, post.thread)
+        and post.deleted_at is None
+        and post.author_id != user.id
+    )
+
+
+def can_accept_answer(user: Any, thread: Thread) -> bool:
+    """The asker chooses the answer to their own question; moderators may too."""
+    if thread.kind != ThreadKind.QUESTION.value or not can_read_thread(user, thread):
+        return False
+    return thread.author_id == user.id or moderates_space(user, thread.authority_id)
+
+
+def can_pin_or_lock(user: Any, thread: Thread) -> bool:
+    return can_read_thread(user, thread) and moderates_space(user, thread.authority_id)
+
+
+# --- accounts ----------------------------------------------------------------------------
+
+
+def can_review_accounts(user: Any) -> bool:
+    """Approving pending accounts is centre staff's job."""
+    return is_staff(user)
+
+
+def can_view_profile(user: Any, other: User) -> bool:
+    return _active(user) and (other.is_active or is_staff(user) or other.id == user.id)
+
+
+# --- enforcement -------------------------------------------------------------------------
+
+
+def require_read_thread(user: Any, thread: Thread | None) -> Thread:
+    """Fetch-and-check: a thread the user may not read is reported as not found."""
+    if thread is None or not can_read_thread(user, thread):
+        raise NotFound()
+    return thread
+
+
+def require(allowed: bool, message: str | None = None) -> None:
+    """Raise Forbidden unless allowed; the message tells the user why."""
+    if not allowed:
+        raise Forbidden(message) if message else Forbidden()

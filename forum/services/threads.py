@@ -1,0 +1,299 @@
+"""Starting, reading and replying to threads; editing and deleting posts; helpful and accepted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import policy
+from ..content import RENDERER_VERSION, render_markdown
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..models import (
+    Authority,
+    Post,
+    PostRevision,
+    Reaction,
+    Tag,
+    Thread,
+    ThreadKind,
+    Topic,
+    User,
+    utcnow,
+)
+from ..names import clean_text_line
+
+TITLE_MIN, TITLE_MAX = 5, 150
+BODY_MAX = 20_000
+TAGS_MAX = 5
+TAG_MAX = 30
+_TAG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass
+class NewThread:
+    topic_id: int | None
+    authority_id: int | None  # None: network-wide
+    kind: str
+    title: str
+    body: str
+    tags: str = ""
+
+
+def check_title(title: str) -> str:
+    return clean_text_line(
+        title, label="Title", max_length=TITLE_MAX, min_length=TITLE_MIN, field="title"
+    )
+
+
+def check_body(body: str) -> str:
+    text = (body or "").replace("\r\n", "\n")
+    if not text.strip():
+        raise Invalid("Write something in the post.", field="body")
+    if len(text) > BODY_MAX:
+        raise Invalid(
+            f"Posts must be {BODY_MAX:,} characters or fewer (this one is {len(text):,}).",
+            field="body",
+        )
+    return text
+
+
+def parse_tags(raw: str) -> list[str]:
+    """'Early help, court-work' -> ['early-help', 'court-work']; raises Invalid on bad tags."""
+    names: list[str] = []
+    for part in re.split(r"[,\n]", raw or ""):
+        name = "-".join(part.strip().lower().split())
+        if not name:
+            continue
+        if len(name) > TAG_MAX or not _TAG.match(name):
+            raise Invalid(
+                f"Tags use lower-case letters, numbers and hyphens, up to {TAG_MAX} characters "
+                f"each. Check “{part.strip()[:40]}”.",
+                field="tags",
+            )
+        if name not in names:
+            names.append(name)
+    if len(names) > TAGS_MAX:
+        raise Invalid(f"Use at most {TAGS_MAX} tags.", field="tags")
+    return names
+
+
+def _tag_rows(names: list[str]) -> list[Tag]:
+    if not names:
+        return []
+    existing = {
+        t.name: t for t in db.session.execute(select(Tag).where(Tag.name.in_(names))).scalars()
+    }
+    rows = []
+    for name in names:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(name=name)
+            db.session.add(tag)
+        rows.append(tag)
+    return rows
+
+
+def _render(body: str) -> dict:
+    return {"body": body, "body_html": render_markdown(body), "renderer_version": RENDERER_VERSION}
+
+
+def start_thread(actor: User, data: NewThread) -> Thread:
+    """Open a thread in a topic, network-wide or in the actor's own authority's space."""
+    topic = db.session.get(Topic, data.topic_id) if data.topic_id else None
+    if topic is None:
+        raise Invalid("Choose a topic.", field="topic")
+    if data.authority_id is not None and db.session.get(Authority, data.authority_id) is None:
+        raise Invalid("Choose where to post.", field="space")
+    policy.require(
+        policy.can_post_in_space(actor, data.authority_id),
+        "You can only post in the network or your own authority's space.",
+    )
+    try:
+        kind = ThreadKind(data.kind).value
+    except ValueError:
+        raise Invalid("Choose what kind of thread this is.", field="kind") from None
+    title = check_title(data.title)
+    body = check_body(data.body)
+    tags = parse_tags(data.tags)
+
+    now = utcnow()
+    thread = Thread(
+        topic_id=topic.id,
+        authority_id=data.authority_id,
+        kind=kind,
+        title=title,
+        author_id=actor.id,
+        created_at=now,
+        last_post_at=now,
+        last_poster_id=actor.id,
+        post_count=1,
+        reply_count=0,
+    )
+    thread.tags = _tag_rows(tags)
+    db.session.add(thread)
+    db.session.flush()
+    post = Post(thread_id=thread.id, number=1, author_id=actor.id, created_at=now, **_render(body))
+    db.session.add(post)
+    db.session.flush()
+    thread.last_post_id = post.id
+    db.session.commit()
+    return thread
+
+
+def get_thread(actor: User, thread_id: int) -> Thread:
+    """Fetch a thread the actor may read; anything else is NotFound."""
+    return policy.require_read_thread(actor, db.session.get(Thread, thread_id))
+
+
+def get_post(actor: User, post_id: int) -> Post:
+    post = db.session.get(Post, post_id)
+    if post is None:
+        raise NotFound()
+    policy.require_read_thread(actor, post.thread)
+    return post
+
+
+def reply(actor: User, thread_id: int, body: str) -> Post:
+    """Add a reply; the thread's counters move in SQL in the same transaction."""
+    thread = get_thread(actor, thread_id)
+    policy.require(policy.can_reply(actor, thread), "This thread is locked: it takes no new replies.")
+    text = check_body(body)
+    now = utcnow()
+    # One UPDATE both takes the row lock and hands out the next post number, so two
+    # concurrent replies can never get the same number.
+    number = db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(
+            post_count=Thread.post_count + 1,
+            reply_count=Thread.reply_count + 1,
+            last_post_at=now,
+            last_poster_id=actor.id,
+        )
+        .returning(Thread.post_count)
+    ).scalar_one()
+    post = Post(thread_id=thread.id, number=number, author_id=actor.id, created_at=now, **_render(text))
+    db.session.add(post)
+    db.session.flush()
+    db.session.execute(update(Thread).where(Thread.id == thread.id).values(last_post_id=post.id))
+    db.session.commit()
+    return post
+
+
+def edit_post(actor: User, post_id: int, body: str, title: str | None = None) -> Post:
+    """Change a post's text (and, on the opening post, the thread's title), keeping history."""
+    post = get_post(actor, post_id)
+    policy.require(policy.can_edit_post(actor, post), "You cannot edit this post.")
+    text = check_body(body)
+    thread = post.thread
+    new_title = check_title(title) if (title is not None and post.is_opening) else None
+    if text == post.body and (new_title is None or new_title == thread.title):
+        return post
+    db.session.add(
+        PostRevision(
+            post_id=post.id,
+            editor_id=actor.id,
+            body=post.body,
+            title=thread.title if post.is_opening else None,
+        )
+    )
+    for key, value in _render(text).items():
+        setattr(post, key, value)
+    post.edited_at = utcnow()
+    post.revision_count = post.revision_count + 1
+    if new_title is not None:
+        thread.title = new_title
+    db.session.commit()
+    return post
+
+
+def revisions(actor: User, post_id: int) -> tuple[Post, list[PostRevision]]:
+    post = get_post(actor, post_id)
+    rows = db.session.execute(
+        select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())
+    ).scalars()
+    return post, list(rows)
+
+
+def delete_post(actor: User, post_id: int) -> Post:
+    """Delete a post: a reply leaves a placeholder; the opening post removes the thread."""
+    post = get_post(actor, post_id)
+    policy.require(policy.can_delete_post(actor, post), "You cannot delete this post.")
+    thread = post.thread
+    now = utcnow()
+    post.deleted_at = now
+    if post.is_opening:
+        thread.deleted = True
+    else:
+        db.session.execute(
+            update(Thread).where(Thread.id == thread.id).values(reply_count=Thread.reply_count - 1)
+        )
+        if thread.accepted_post_id == post.id:
+            thread.accepted_post_id = None
+    db.session.commit()
+    return post
+
+
+def toggle_helpful(actor: User, post_id: int) -> tuple[Post, bool]:
+    """Mark or unmark a post as helpful; returns (post, now_marked)."""
+    post = get_post(actor, post_id)
+    policy.require(policy.can_mark_helpful(actor, post), "You cannot mark your own post helpful.")
+    removed = db.session.execute(
+        delete(Reaction).where(
+            Reaction.post_id == post.id, Reaction.user_id == actor.id, Reaction.kind == "helpful"
+        )
+    ).rowcount
+    if removed:
+        delta, marked = -1, False
+    else:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(
+                    insert(Reaction).values(
+                        post_id=post.id, user_id=actor.id, kind="helpful", created_at=utcnow()
+                    )
+                )
+        except IntegrityError:
+            # A double click raced us: the mark is already there.
+            db.session.rollback()
+            return post, True
+        delta, marked = 1, True
+    db.session.execute(
+        update(Post).where(Post.id == post.id).values(helpful_count=Post.helpful_count + delta)
+    )
+    db.session.commit()
+    db.session.refresh(post)
+    return post, marked
+
+
+def accept_answer(actor: User, post_id: int) -> Thread:
+    """The asker accepts a reply as the answer to their question (again: un-accept)."""
+    post = get_post(actor, post_id)
+    thread = post.thread
+    policy.require(policy.can_accept_answer(actor, thread), "Only the person who asked can accept an answer.")
+    if post.is_opening or post.deleted_at is not None:
+        raise Invalid("Choose a reply as the answer.")
+    thread.accepted_post_id = None if thread.accepted_post_id == post.id else post.id
+    db.session.commit()
+    return thread
+
+
+def set_flags(actor: User, thread_id: int, *, pinned: bool | None = None, locked: bool | None = None) -> Thread:
+    """Pin or lock a thread (moderators; the full moderation tools come with the queue)."""
+    thread = get_thread(actor, thread_id)
+    policy.require(policy.can_pin_or_lock(actor, thread))
+    if pinned is not None:
+        thread.pinned = pinned
+    if locked is not None:
+        thread.locked = locked
+    db.session.commit()
+    return thread
+
+
+def posts_per_page() -> int:
+    return current_app.config["POSTS_PER_PAGE"]

@@ -1,0 +1,18 @@
+"""HTTP blueprints, one package per area (routes.py + forms.py)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from .account.routes import bp as account_bp
+    from .auth.routes import bp as auth_bp
+    from .main.routes import bp as main_bp
+    from .staff.routes import bp as staff_bp
+    from .threads.routes import bp as threads_bp
+    from .viewhelpers import register_template_helpers
+
+    for bp in (main_bp, auth_bp, account_bp, threads_bp, staff_bp):
+        app.register_blueprint(bp)
+    register_template_helpers(app)

@@ -1,0 +1,1 @@
+"""A member's own profile and password, and public profile pages."""

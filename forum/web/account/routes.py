@@ -1,0 +1,56 @@
+"""Profile views."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, login_user
+
+from ...errors import Invalid
+from ...services import accounts
+from ...services.browse import user_by_username
+from ..viewhelpers import attach_error, form_status
+from .forms import PasswordForm, ProfileForm
+
+bp = Blueprint("account", __name__)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(current_user, form.display_name.data, form.job_title.data)
+        except Invalid as error:
+            attach_error(form, error)
+        else:
+            flash("Your profile has been saved.", "success")
+            return redirect(url_for("account.profile"))
+    status = form_status(form)
+    return render_template("account/profile.html", form=form), status
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except Invalid as error:
+            attach_error(form, error)
+        else:
+            # The session token rotated: sign this session in again under the new one.
+            login_user(user)
+            flash("Your password has been changed. Other devices have been signed out.", "success")
+            return redirect(url_for("account.profile"))
+    status = form_status(form)
+    return render_template("account/password.html", form=form), status
+
+
+@bp.route("/people/<username>")
+@login_required
+def person(username: str):
+    return render_template("account/person.html", person=user_by_username(current_user, username))

@@ -1,0 +1,1 @@
+"""Registration, verification, sign-in, sign-out and password reset."""

@@ -1,0 +1,1 @@
+"""Landing page, latest threads, topics, authority spaces and tags."""

@@ -1,0 +1,1 @@
+"""Centre staff pages: pending accounts (the full review queue comes with moderation)."""

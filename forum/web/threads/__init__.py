@@ -1,0 +1,1 @@
+"""Threads and posts: start, read, reply, quote, edit, delete, helpful, accept."""

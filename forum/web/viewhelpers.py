@@ -1,0 +1,51 @@
+"""What every view shares: mapping service errors onto forms, and template globals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from .. import policy
+from ..errors import ForumError
+
+UK = ZoneInfo("Europe/London")
+
+
+def attach_error(form: FlaskForm, error: ForumError) -> None:
+    """Show a service's refusal beside the field it concerns, or above the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        if not isinstance(field.errors, list):
+            field.errors = list(field.errors)
+        field.errors.append(error.message)
+    else:
+        form.form_errors.append(error.message)
+
+
+def form_status(form: FlaskForm) -> int:
+    """400 when a submitted form is being shown again with errors, else 200."""
+    has_errors = bool(form.form_errors) or any(field.errors for field in form)
+    return 400 if form.is_submitted() and has_errors else 200
+
+
+def uk_time(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M") -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UK).strftime(fmt)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["uk_time"] = uk_time
+    app.jinja_env.globals["policy"] = policy
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def nav_context():
+        return {"is_staff": policy.is_staff(current_user)}

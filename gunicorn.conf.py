@@ -1,0 +1,20 @@
+"""gunicorn settings for Practice Exchange: one gevent worker per process.
+
+One worker per process because Socket.IO keeps each client's connection state in the
+process that accepted it; scale out with more processes behind a sticky load balancer and
+REDIS_URL set (see README). gevent serves hundreds of websockets in one worker.
+"""
+
+import os
+
+os.environ.setdefault("SOCKETIO_ASYNC_MODE", "gevent")
+
+bind = os.environ.get("FORUM_BIND", "127.0.0.1:5000")
+worker_class = "gevent"
+workers = 1
+worker_connections = int(os.environ.get("FORUM_WORKER_CONNECTIONS", "2000"))
+timeout = 60
+graceful_timeout = 10
+keepalive = 5
+accesslog = os.environ.get("FORUM_ACCESS_LOG", "-")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
