@@ -76,6 +76,8 @@ class Config:
 class TestConfig(Config):
     """Fast, deterministic settings for pytest; the database URL is given by the fixture."""
 
+    __test__ = False  # not a test class, whatever pytest thinks of the name
+
     def __init__(self, database_url: str, instance_path: str) -> None:
         super().__init__()
         self.TESTING = True

@@ -17,6 +17,12 @@ from pathlib import Path
 from flask import current_app
 
 
+def public_link(endpoint: str, **values) -> str:
+    """An absolute link for an email, built without a request (services run outside one)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["PUBLIC_URL"].rstrip("/") + path
+
+
 def build_message(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
@@ -26,7 +32,8 @@ def build_message(to: str, subject: str, body: str, headers: dict[str, str] | No
     message["Message-ID"] = make_msgid(domain="practice-exchange.local")
     for name, value in (headers or {}).items():
         message[name] = value
-    message.set_content(body)
+    # 8bit keeps links whole in the outbox files a local user opens by hand.
+    message.set_content(body, cte="8bit")
     return message
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import policy, tokens
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..mail import send_mail
+from ..mail import public_link, send_mail
 from ..models import Authority, AuthorityDomain, Role, Status, User, utcnow
 from ..models.users import new_session_token
 from ..names import clean_text_line, normalise_username, username_key
@@ -137,7 +137,7 @@ def register(data: Registration) -> User:
 
 def send_verification(user: User) -> None:
     token = tokens.make_token("verify", user.id, user.email)
-    link = current_app.config["PUBLIC_URL"].rstrip("/") + url_for("auth.verify", token=token)
+    link = public_link("auth.verify", token=token)
     send_mail(
         user.email,
         "Confirm your email for Practice Exchange",
@@ -196,7 +196,7 @@ def request_password_reset(email: str) -> None:
     if user is None:
         return
     token = tokens.make_token("reset", user.id, user.password_hash)
-    link = current_app.config["PUBLIC_URL"].rstrip("/") + url_for("auth.reset", token=token)
+    link = public_link("auth.reset", token=token)
     send_mail(
         user.email,
         "Reset your Practice Exchange password",
@@ -283,7 +283,7 @@ def approve_account(actor: User, user_id: int) -> User:
         user.email,
         "Your Practice Exchange account is ready",
         f"Hello {user.display_name},\n\nCentre staff have approved your account. Sign in at "
-        f"{current_app.config['PUBLIC_URL']}/signin\n",
+        f"{public_link('auth.signin')}\n",
     )
     return user
 

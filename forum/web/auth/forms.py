@@ -1,10 +1,11 @@
 """Forms for accounts; services hold the rules, forms only shape the input."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 from ...services.accounts import PASSWORD_MAX, PASSWORD_MIN
+from ..fields import ChoiceField
 
 
 class RegisterForm(FlaskForm):
@@ -26,7 +27,7 @@ class RegisterForm(FlaskForm):
         "Job title",
         validators=[DataRequired("Enter your job title."), Length(max=100, message="Job title must be 100 characters or fewer.")],
     )
-    authority = SelectField("Authority", coerce=int, validators=[InputRequired("Choose your authority.")])
+    authority = ChoiceField("Authority", coerce=int, validators=[InputRequired("Choose your authority.")])
     password = PasswordField(
         "Password",
         validators=[

@@ -9,6 +9,7 @@ from ...errors import Invalid
 from ...extensions import limiter
 from ...services import accounts
 from ...services.browse import all_authorities
+from ..fields import options
 from ..viewhelpers import attach_error, form_status
 from .forms import ForgotForm, RegisterForm, ResetForm, SignInForm
 
@@ -37,7 +38,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.latest"))
     form = RegisterForm()
-    form.authority.choices = _authority_choices()
+    form.authority.choices = options(_authority_choices())
     if form.validate_on_submit():
         if form.authority.data == -1:
             form.authority.errors.append("Choose your authority.")

@@ -1,24 +1,25 @@
 """Thread and post forms. Limits are shown to the writer and enforced again by the services."""
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ...models import ThreadKind
 from ...services.threads import BODY_MAX, TAGS_MAX, TITLE_MAX, TITLE_MIN
+from ..fields import ChoiceField, RadioChoiceField, options
 
 BODY_HINT = f"You can use Markdown: **bold**, *italic*, lists, > quotes and links. Up to {BODY_MAX:,} characters."
 
 
 class ThreadForm(FlaskForm):
-    kind = RadioField(
+    kind = RadioChoiceField(
         "What kind of thread is this?",
-        choices=[(k.value, k.label) for k in ThreadKind],
+        choices=options((k.value, k.label) for k in ThreadKind),
         default=ThreadKind.QUESTION.value,
         validators=[DataRequired("Choose what kind of thread this is.")],
     )
-    topic = SelectField("Topic", coerce=int)
-    space = SelectField("Who can see it", coerce=str)
+    topic = ChoiceField("Topic", coerce=int)
+    space = ChoiceField("Who can see it", coerce=str)
     title = StringField(
         "Title",
         validators=[

@@ -9,6 +9,7 @@ from ... import policy
 from ...content import render_markdown
 from ...errors import ForumError, Invalid
 from ...services import browse, threads
+from ..fields import options
 from ..viewhelpers import attach_error, form_status
 from .forms import ActionForm, EditPostForm, ReplyForm, ThreadForm
 
@@ -36,8 +37,8 @@ def post_url(post) -> str:
 def new():
     form = ThreadForm()
     topics = browse.all_topics()
-    form.topic.choices = [(0, "Choose a topic")] + [(t.id, t.name) for t in topics]
-    form.space.choices = _space_choices()
+    form.topic.choices = options([(0, "Choose a topic")] + [(t.id, t.name) for t in topics])
+    form.space.choices = options(_space_choices())
     if request.method == "GET":
         wanted = request.args.get("topic")
         form.topic.data = next((t.id for t in topics if t.slug == wanted), 0)

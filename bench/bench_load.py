@@ -1,0 +1,166 @@
+"""Load generators for `bench/http_pages.py`: wrk when installed, else Python threads.
+
+Both keep one keep-alive connection per client, run for a fixed time and report requests/s,
+p50 and p99 latency and the requests that did not come back 200. They only ever target
+127.0.0.1: `run_load` refuses any other host.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import shutil
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+# wrk's Lua hooks: count non-200 responses per thread, then print one parseable line.
+WRK_SCRIPT = """
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  not_ok = 0
+end
+
+function response(status, headers, body)
+  if status ~= 200 then
+    not_ok = not_ok + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local not_ok_total = 0
+  for _, thread in ipairs(threads) do
+    not_ok_total = not_ok_total + (thread:get("not_ok") or 0)
+  end
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH_RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d not_200=%d socket_errors=%d bytes=%d\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    not_ok_total, e.connect + e.read + e.write + e.timeout, summary.bytes))
+end
+"""
+
+_RESULT = re.compile(r"BENCH_RESULT (.*)")
+
+
+@dataclass
+class LoadResult:
+    tool: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    not_200: int
+    socket_errors: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def wrk_path() -> str | None:
+    return shutil.which("wrk")
+
+
+def _check_local(url: str) -> None:
+    host = urlsplit(url).hostname
+    if host != "127.0.0.1":
+        raise ValueError(f"the bench only targets 127.0.0.1, not {host!r}")
+
+
+def run_wrk(url: str, headers: dict[str, str], seconds: float, connections: int, threads: int,
+            workdir: Path) -> LoadResult:
+    script = workdir / "bench_report.lua"
+    if not script.exists():
+        script.write_text(WRK_SCRIPT)
+    command = [
+        wrk_path() or "wrk", f"-t{max(1, min(threads, connections))}", f"-c{connections}",
+        f"-d{max(1, round(seconds))}s", "--timeout", "10s", "--latency", "-s", str(script),
+    ]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(url)
+    completed = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + 30, check=False
+    )
+    match = _RESULT.search(completed.stdout)
+    if completed.returncode != 0 or not match:
+        raise RuntimeError(f"wrk failed ({completed.returncode}):\n{completed.stdout}\n{completed.stderr}")
+    values = dict(part.split("=", 1) for part in match.group(1).split())
+    return LoadResult(
+        tool="wrk",
+        requests=int(values["requests"]),
+        seconds=int(values["duration_us"]) / 1e6,
+        p50_ms=int(values["p50_us"]) / 1000,
+        p99_ms=int(values["p99_us"]) / 1000,
+        not_200=int(values["not_200"]),
+        socket_errors=int(values["socket_errors"]),
+    )
+
+
+def _percentile(sorted_values: list[float], fraction: float) -> float:
+    if not sorted_values:
+        return 0.0
+    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+def run_python(url: str, headers: dict[str, str], seconds: float, connections: int) -> LoadResult:
+    """Fallback: one thread per client, each with its own keep-alive http.client connection."""
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    deadline = time.perf_counter() + seconds
+    latencies: list[list[float]] = [[] for _ in range(connections)]
+    counts = [[0, 0] for _ in range(connections)]  # not_200, socket_errors
+
+    def client(slot: int) -> None:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", target, headers=headers)
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                counts[slot][1] += 1
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+                continue
+            latencies[slot].append(time.perf_counter() - started)
+            if response.status != 200:
+                counts[slot][0] += 1
+        conn.close()
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(connections)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=seconds + 15)
+    elapsed = time.perf_counter() - started
+    everything = sorted(x for per_client in latencies for x in per_client)
+    return LoadResult(
+        tool="python",
+        requests=len(everything),
+        seconds=elapsed,
+        p50_ms=_percentile(everything, 0.50) * 1000,
+        p99_ms=_percentile(everything, 0.99) * 1000,
+        not_200=sum(c[0] for c in counts),
+        socket_errors=sum(c[1] for c in counts),
+    )
+
+
+def run_load(tool: str, url: str, headers: dict[str, str], seconds: float, connections: int,
+             threads: int, workdir: Path) -> LoadResult:
+    _check_local(url)
+    if tool == "wrk":
+        return run_wrk(url, headers, seconds, connections, threads, workdir)
+    return run_python(url, headers, seconds, connections)

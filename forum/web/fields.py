@@ -1,0 +1,36 @@
+"""Form fields with messages written for people, not developers."""
+
+from __future__ import annotations
+
+from wtforms import RadioField, SelectChoice, SelectField
+from wtforms.validators import ValidationError
+
+CHOOSE = "Choose one of the options listed."
+
+
+class _PlainChoiceMessages:
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(CHOOSE) from None
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(CHOOSE) from None
+
+
+class ChoiceField(_PlainChoiceMessages, SelectField):
+    """A select whose refusals read 'Choose one of the options listed.'"""
+
+
+class RadioChoiceField(_PlainChoiceMessages, RadioField):
+    """Radio buttons with the same plain message."""
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the choices WTForms expects."""
+    return [SelectChoice(value, label) for value, label in pairs]

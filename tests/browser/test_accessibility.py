@@ -1,0 +1,236 @@
+"""WCAG 2.1 AA in a real browser: axe-core on the main pages, keyboard use, focus you can see,
+and a Content-Security-Policy that the pages themselves never break.
+
+axe is injected with `bypass_csp=True` (the pages' nonce CSP would refuse it); the CSP test
+runs without that bypass, as a visitor's browser does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import DEMO_THREAD, sign_in, thread_path
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+FAILING_IMPACTS = {"serious", "critical"}
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+
+
+def run_axe(page, axe_source: str) -> list[dict]:
+    """Every axe violation on the page as it stands."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    return page.evaluate("options => axe.run(document, options).then(r => r.violations)", AXE_OPTIONS)
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
+        for node in v["nodes"]:
+            lines.append(f"    at {json.dumps(node['target'])}: {node.get('failureSummary', '').splitlines()[-1:]}")
+    return "\n".join(lines)
+
+
+def assert_no_serious_violations(page, axe_source: str, what: str) -> None:
+    violations = run_axe(page, axe_source)
+    if violations:
+        print(f"axe on {what} ({page.url}):\n{describe(violations)}")
+    serious = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+    assert not serious, f"axe found serious or critical problems on {what}:\n{describe(serious)}"
+
+
+@pytest.fixture
+def axe_context(new_context):
+    """A context that lets axe in past the page's CSP."""
+    return lambda: new_context(bypass_csp=True)
+
+
+@pytest.mark.parametrize(
+    "what, path",
+    [("the landing page", "/"), ("sign-in", "/signin"), ("registration", "/register")],
+)
+def test_signed_out_pages_have_no_serious_accessibility_problems(axe_context, axe_source, what, path):
+    page = axe_context().new_page()
+    response = page.goto(path)
+    assert response.ok
+    assert_no_serious_violations(page, axe_source, what)
+
+
+def test_registration_errors_have_no_serious_accessibility_problems(axe_context, axe_source):
+    page = axe_context().new_page()
+    page.goto("/register")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    assert_no_serious_violations(page, axe_source, "registration with errors")
+
+
+@pytest.mark.parametrize(
+    "what, path",
+    [
+        ("latest", "/latest"),
+        ("topics", "/topics"),
+        ("a topic page", "/topics/supervision"),
+        ("a thread page", DEMO_THREAD),
+        ("the new-thread page", "/threads/new"),
+    ],
+)
+def test_member_pages_have_no_serious_accessibility_problems(live_server, axe_context, axe_source, what, path):
+    page = axe_context().new_page()
+    sign_in(page, "member.wigan", live_server.demo_password)
+    if not path.startswith("/"):
+        path = thread_path(page, path)
+    response = page.goto(path)
+    assert response.ok
+    assert_no_serious_violations(page, axe_source, what)
+
+
+def test_new_thread_errors_are_announced_focused_and_accessible(live_server, axe_context, axe_source):
+    page = axe_context().new_page()
+    sign_in(page, "member.wigan", live_server.demo_password)
+    page.goto("/threads/new")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Post thread").click()
+    assert posted.value.status == 400
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_be_focused()
+    # Each message in the summary links to its field, and the field says what is wrong.
+    summary.get_by_role("link", name="Enter a title.").click()
+    expect(page.get_by_label("Title")).to_be_focused()
+    expect(page.get_by_label("Title")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Title")).to_have_accessible_description(re.compile("Enter a title"))
+    assert_no_serious_violations(page, axe_source, "the new-thread page with errors")
+
+
+# Keyboard --------------------------------------------------------------------------------
+
+FOCUS_STYLE = """el => {
+  const s = getComputedStyle(el);
+  return {outline: s.outlineStyle === 'none' ? 'none' : `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`,
+          boxShadow: s.boxShadow, background: s.backgroundColor, border: s.borderColor, color: s.color};
+}"""
+
+
+def focused(page):
+    return page.evaluate_handle("document.activeElement")
+
+
+def describe_element(handle) -> str:
+    return handle.evaluate("el => el.outerHTML.slice(0, 120)")
+
+
+def assert_visible_focus(page, handle) -> None:
+    """The focused element shows an outline or box-shadow, and looks different from unfocused."""
+    with_focus = handle.evaluate(FOCUS_STYLE)
+    assert with_focus["outline"] != "none" or with_focus["boxShadow"] != "none", (
+        f"no focus indicator on {describe_element(handle)}: {with_focus}"
+    )
+    handle.evaluate("el => el.blur()")
+    without_focus = handle.evaluate(FOCUS_STYLE)
+    handle.evaluate("el => el.focus({focusVisible: true})")
+    assert with_focus != without_focus, f"focus changes nothing visible on {describe_element(handle)}: {with_focus}"
+
+
+def test_first_tab_reaches_skip_link_which_moves_focus_to_main(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = focused(page)
+    assert skip.evaluate("el => el.textContent.trim()") == "Skip to main content"
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_in_viewport()
+    assert_visible_focus(page, skip)
+    page.keyboard.press("Enter")
+    assert focused(page).evaluate("el => el.id") == "main"
+    # The next Tab continues from the main content, not from the header.
+    page.keyboard.press("Tab")
+    assert focused(page).evaluate("el => el.closest('main') !== null")
+
+
+def tab_to(page, predicate: str, limit: int = 25):
+    """Press Tab until `predicate(document.activeElement)` holds; check focus is visible each step."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        assert_visible_focus(page, element)
+        if element.evaluate(predicate):
+            return element
+    raise AssertionError(f"Tab never reached an element matching {predicate}")
+
+
+def test_sign_in_works_with_the_keyboard_alone_with_visible_focus(live_server, page):
+    page.goto("/signin")
+    tab_to(page, "el => el.labels && el.labels[0] && el.labels[0].textContent.trim() === 'Username or email'")
+    page.keyboard.type("member.wigan")
+    page.keyboard.press("Tab")
+    assert focused(page).evaluate("el => el.type") == "password"
+    assert_visible_focus(page, focused(page))
+    page.keyboard.type(live_server.demo_password)
+    page.keyboard.press("Tab")
+    assert focused(page).evaluate("el => el.type") == "checkbox"
+    assert_visible_focus(page, focused(page))
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Keep me signed in on this device")).to_be_checked()
+    page.keyboard.press("Tab")
+    button = focused(page)
+    assert button.evaluate("el => el.tagName === 'BUTTON' && el.textContent.trim() === 'Sign in'")
+    assert_visible_focus(page, button)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/latest$"))
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text("Dan Hughes")
+
+
+def test_keyboard_focus_is_visible_on_every_control_of_a_thread_page(live_server, page):
+    sign_in(page, "member.wigan", live_server.demo_password)
+    page.goto(thread_path(page, DEMO_THREAD))
+    page.evaluate("window.scrollTo(0, 0)")
+    seen = 0
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if element.evaluate("el => el === document.body"):
+            break
+        assert_visible_focus(page, element)
+        seen += 1
+    assert seen > 10, "expected to tab through the header, posts and reply form"
+
+
+# Content-Security-Policy --------------------------------------------------------------------
+
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', e => {
+  window.__cspViolations.push({directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample,
+                               source: e.sourceFile + ':' + e.lineNumber});
+});
+"""
+
+
+def test_pages_run_under_strict_csp_without_violations(live_server, new_context):
+    context = new_context()  # no bypass_csp: the browser enforces the policy as a visitor's would
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    sign_in(page, "member.wigan", live_server.demo_password)
+    thread = thread_path(page, DEMO_THREAD)
+    for path in ["/latest", thread, "/threads/new", "/topics/supervision"]:
+        response = page.goto(path)
+        assert "script-src 'self' 'nonce-" in response.headers["content-security-policy"]
+        assert "style-src 'self';" in response.headers["content-security-policy"]
+        page.wait_for_load_state("load")
+        violations = page.evaluate("window.__cspViolations")
+        assert not violations, f"CSP violations on {path}: {violations}"
+    assert not errors, "\n".join(errors)
+
+    # The listener is live: an inline script, which our templates never use, is caught.
+    page.goto(thread)
+    page.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.x = 1';
+                             document.body.append(s); }""")
+    page.wait_for_function("window.__cspViolations.length > 0")
+    assert page.evaluate("window.x") is None
