@@ -18,3 +18,6 @@ graceful_timeout = 10
 keepalive = 5
 accesslog = os.environ.get("FORUM_ACCESS_LOG", "-")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+# gunicorn's control socket lives at one path per user: several forum processes on one
+# machine (scale-out, tests, benchmarks) would fight over it, and nothing here uses it.
+control_socket_disable = True

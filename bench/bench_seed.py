@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, case, func, insert, select
+from sqlalchemy import and_, case, func, insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "forum_corpus.jsonl"
@@ -266,11 +266,11 @@ def _bulk_topic(db, corpus: Corpus, renderer: _Renderer, users, topic_id: int, c
             if number > 1:
                 at = min(at + timedelta(minutes=rng.uniform(5, 60 * 24 * 3)), now - timedelta(minutes=1))
             poster = author if number == 1 else rng.choice(eligible)
-            text = question if number == 1 else rng.choice(corpus.answers)
+            source = question if number == 1 else rng.choice(corpus.answers)
             reply_deleted = number > 1 and rng.random() < 0.02
             post = {
                 "id": next_post, "thread_id": thread_id, "number": number, "author_id": poster.id,
-                "body": text.markdown, "body_html": renderer.html(text), "renderer_version": RENDERER_VERSION,
+                "body": source.markdown, "body_html": renderer.html(source), "renderer_version": RENDERER_VERSION,
                 "created_at": at, "edited_at": None,
                 "deleted_at": at if (reply_deleted or (deleted and number == 1)) else None,
                 "helpful_count": 0, "revision_count": 0,
@@ -391,6 +391,10 @@ def seed(app, corpus_path: Path, big_threads: int = 10_000, rng_seed: int = 2024
         problems = check_consistency(db)
         if problems:
             raise RuntimeError("seeded data is inconsistent:\n  " + "\n  ".join(problems[:20]))
+        if db.engine.dialect.name == "sqlite":
+            # Fold the bulk insert's write-ahead log into the database file, as a server
+            # that has been running a while would have it.
+            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         totals = (
             db.session.execute(select(func.count(Thread.id))).scalar_one(),
             db.session.execute(select(func.count(Post.id))).scalar_one(),
