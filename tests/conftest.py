@@ -128,6 +128,13 @@ def _isolated(call, *args, **kwargs):
     return contextvars.Context().run(call, *args, **kwargs)
 
 
+def _see_fresh_data() -> None:
+    """End the test's own transaction so it sees what the request wrote (SQLite snapshots)."""
+    if has_app_context():
+        db.session.commit()
+        db.session.expire_all()
+
+
 class Browser:
     """A test client that signs in through the real form and sends CSRF tokens like a browser."""
 
@@ -143,7 +150,9 @@ class Browser:
         return self.token
 
     def get(self, url: str, **kwargs):
-        return _isolated(self.client.get, url, **kwargs)
+        response = _isolated(self.client.get, url, **kwargs)
+        _see_fresh_data()
+        return response
 
     def post(self, url: str, data: dict | None = None, csrf: bool = True, **kwargs):
         data = dict(data or {})
@@ -152,8 +161,7 @@ class Browser:
                 self.refresh_token()
             data.setdefault("csrf_token", self.token)
         response = _isolated(self.client.post, url, data=data, **kwargs)
-        if has_app_context():
-            db.session.expire_all()  # the request changed the database under the test's session
+        _see_fresh_data()
         return response
 
     def sign_in(self, user: User, password: str = PASSWORD, remember: bool = False):

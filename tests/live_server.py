@@ -195,12 +195,7 @@ def start_live_server(
             _prepare(environment, log_path)
         with log_path.open("a") as log:
             server.process = subprocess.Popen(
-                [
-                    python(), "-m", "gunicorn", "-c", "gunicorn.conf.py",
-                    # Not the shared default in $HOME: servers of parallel test runs must not collide.
-                    "--control-socket", str(instance / "gunicorn.ctl"),
-                    "wsgi:app",
-                ],
+                [python(), "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
                 cwd=ROOT,
                 env=environment,
                 stdout=log,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import policy, tokens
+from ..database import begin_write
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..mail import public_link, send_mail
@@ -93,6 +94,7 @@ def register(data: Registration) -> User:
 
     Returns the new user; the verification email (or the staff alert) goes out after commit.
     """
+    begin_write()
     username = normalise_username(data.username)
     email = check_email(data.email)
     display_name = clean_text_line(data.display_name, label="Display name", max_length=80, field="display_name")
@@ -148,6 +150,7 @@ def send_verification(user: User) -> None:
 
 
 def verify_email(token: str) -> User:
+    begin_write()
     user_id, fingerprint = tokens.read_token(
         "verify", token, current_app.config["VERIFY_TOKEN_MAX_AGE"]
     )
@@ -216,6 +219,7 @@ def user_for_reset(token: str) -> User:
 
 
 def reset_password(token: str, password: str) -> User:
+    begin_write()
     user = user_for_reset(token)
     _set_password(user, password)
     if user.status == Status.PENDING_EMAIL.value:
@@ -233,6 +237,7 @@ def _set_password(user: User, password: str) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> User:
+    begin_write()
     if not check_password_hash(user.password_hash, current or ""):
         raise Invalid("Your current password is not right.", field="current_password")
     _set_password(user, new)
@@ -241,6 +246,7 @@ def change_password(user: User, current: str, new: str) -> User:
 
 
 def update_profile(user: User, display_name: str, job_title: str) -> User:
+    begin_write()
     user.display_name = clean_text_line(display_name, label="Display name", max_length=80, field="display_name")
     user.job_title = clean_text_line(job_title, label="Job title", max_length=100, field="job_title")
     db.session.commit()
@@ -248,6 +254,7 @@ def update_profile(user: User, display_name: str, job_title: str) -> User:
 
 
 def sign_out_everywhere(user: User) -> None:
+    begin_write()
     user.session_token = new_session_token()
     db.session.commit()
 
@@ -267,6 +274,7 @@ def pending_accounts(actor: User) -> list[User]:
 
 
 def _pending_user(actor: User, user_id: int) -> User:
+    begin_write()
     policy.require(policy.can_review_accounts(actor))
     user = db.session.get(User, user_id)
     if user is None or user.status != Status.PENDING_APPROVAL.value:
@@ -297,6 +305,7 @@ def reject_account(actor: User, user_id: int) -> User:
 
 def create_admin(username: str, email: str, display_name: str, password: str) -> User:
     """The first admin of a real install (`flask forum create-admin`)."""
+    begin_write()
     username = normalise_username(username)
     email = check_email(email)
     display_name = clean_text_line(display_name, label="Display name", max_length=80, field="display_name")

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import policy
 from ..content import RENDERER_VERSION, render_markdown
+from ..database import begin_write
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..models import (
@@ -104,6 +105,7 @@ def _render(body: str) -> dict:
 
 def start_thread(actor: User, data: NewThread) -> Thread:
     """Open a thread in a topic, network-wide or in the actor's own authority's space."""
+    begin_write()
     topic = db.session.get(Topic, data.topic_id) if data.topic_id else None
     if topic is None:
         raise Invalid("Choose a topic.", field="topic")
@@ -160,6 +162,7 @@ def get_post(actor: User, post_id: int) -> Post:
 
 def reply(actor: User, thread_id: int, body: str) -> Post:
     """Add a reply; the thread's counters move in SQL in the same transaction."""
+    begin_write()
     thread = get_thread(actor, thread_id)
     policy.require(policy.can_reply(actor, thread), "This thread is locked: it takes no new replies.")
     text = check_body(body)
@@ -187,6 +190,7 @@ def reply(actor: User, thread_id: int, body: str) -> Post:
 
 def edit_post(actor: User, post_id: int, body: str, title: str | None = None) -> Post:
     """Change a post's text (and, on the opening post, the thread's title), keeping history."""
+    begin_write()
     post = get_post(actor, post_id)
     policy.require(policy.can_edit_post(actor, post), "You cannot edit this post.")
     text = check_body(body)
@@ -222,6 +226,7 @@ def revisions(actor: User, post_id: int) -> tuple[Post, list[PostRevision]]:
 
 def delete_post(actor: User, post_id: int) -> Post:
     """Delete a post: a reply leaves a placeholder; the opening post removes the thread."""
+    begin_write()
     post = get_post(actor, post_id)
     policy.require(policy.can_delete_post(actor, post), "You cannot delete this post.")
     thread = post.thread
@@ -241,6 +246,7 @@ def delete_post(actor: User, post_id: int) -> Post:
 
 def toggle_helpful(actor: User, post_id: int) -> tuple[Post, bool]:
     """Mark or unmark a post as helpful; returns (post, now_marked)."""
+    begin_write()
     post = get_post(actor, post_id)
     policy.require(policy.can_mark_helpful(actor, post), "You cannot mark your own post helpful.")
     removed = db.session.execute(
@@ -273,6 +279,7 @@ def toggle_helpful(actor: User, post_id: int) -> tuple[Post, bool]:
 
 def accept_answer(actor: User, post_id: int) -> Thread:
     """The asker accepts a reply as the answer to their question (again: un-accept)."""
+    begin_write()
     post = get_post(actor, post_id)
     thread = post.thread
     policy.require(policy.can_accept_answer(actor, thread), "Only the person who asked can accept an answer.")
@@ -285,6 +292,7 @@ def accept_answer(actor: User, post_id: int) -> Thread:
 
 def set_flags(actor: User, thread_id: int, *, pinned: bool | None = None, locked: bool | None = None) -> Thread:
     """Pin or lock a thread (moderators; the full moderation tools come with the queue)."""
+    begin_write()
     thread = get_thread(actor, thread_id)
     policy.require(policy.can_pin_or_lock(actor, thread))
     if pinned is not None:

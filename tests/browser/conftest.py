@@ -38,8 +38,7 @@ def live_server() -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    """Headless system Chromium, shared by every browser test."""
+def playwright_driver():
     if not CHROMIUM.exists():
         missing(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) to run browser tests")
     try:
@@ -47,9 +46,28 @@ def chromium():
     except ImportError:
         missing("the playwright Python package is not installed (pip install -r requirements-dev.txt)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver):
+    """Headless system Chromium, shared by every browser test."""
+    browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context_with_history(playwright_driver, live_server, tmp_path):
+    """A context on a real (temporary) profile. The usual contexts are incognito-like and keep
+    no history, so links never look visited there; this one does, for checking :visited styles."""
+    context = playwright_driver.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+        base_url=live_server.base_url,
+    )
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
 
 
 @pytest.fixture(scope="session")

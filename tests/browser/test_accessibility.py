@@ -184,7 +184,11 @@ def test_sign_in_works_with_the_keyboard_alone_with_visible_focus(live_server, p
     expect(page.get_by_role("navigation", name="Main")).to_contain_text("Dan Hughes")
 
 
-def test_keyboard_focus_is_visible_on_every_control_of_a_thread_page(live_server, page):
+@pytest.mark.parametrize("forced_colors", ["none", "active"], ids=["normal", "forced-colours"])
+def test_keyboard_focus_is_visible_on_every_control_of_a_thread_page(live_server, new_context, forced_colors):
+    """Every stop on a thread page shows focus, also in forced-colours (Windows high contrast)
+    mode, where the browser drops box-shadows and backgrounds and only outlines remain."""
+    page = new_context(forced_colors=forced_colors).new_page()
     sign_in(page, "member.wigan", live_server.demo_password)
     page.goto(thread_path(page, DEMO_THREAD))
     page.evaluate("window.scrollTo(0, 0)")
@@ -234,3 +238,130 @@ def test_pages_run_under_strict_csp_without_violations(live_server, new_context)
                              document.body.append(s); }""")
     page.wait_for_function("window.__cspViolations.length > 0")
     assert page.evaluate("window.x") is None
+
+
+# Focus on visited links -----------------------------------------------------------------------
+
+
+def next_frame(page) -> None:
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def snapshot(page, locator, pad: int = 8) -> bytes:
+    """A screenshot of the element and its focus ring."""
+    box = locator.bounding_box()
+    clip = {"x": box["x"] - pad, "y": box["y"] - pad, "width": box["width"] + 2 * pad, "height": box["height"] + 2 * pad}
+    return page.screenshot(clip=clip, animations="disabled", caret="hide")
+
+
+def snapshot_unvisited(page, locator) -> bytes:
+    """The element as it would look pointing somewhere never visited; its href is put back after."""
+    original = locator.get_attribute("href")
+    locator.evaluate("el => el.setAttribute('href', '/never-visited')")
+    next_frame(page)
+    try:
+        return snapshot(page, locator)
+    finally:
+        locator.evaluate("(el, href) => el.setAttribute('href', href)", original)
+        next_frame(page)
+
+
+def looks_visited(page, href: str) -> bool:
+    """Whether a plain link to href shows the visited colour yet (the profile records visits
+    asynchronously)."""
+    page.evaluate("""href => { const a = document.createElement('a'); a.id = 'visited-probe'; a.href = href;
+                               a.textContent = 'probe'; document.querySelector('main').prepend(a); }""", href)
+    probe = page.locator("#visited-probe")
+    try:
+        return snapshot(page, probe) != snapshot_unvisited(page, probe)
+    finally:
+        probe.evaluate("el => el.remove()")
+
+
+def tab_to_element(page, locator, limit: int = 25) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {locator}")
+
+
+def test_focus_looks_the_same_on_links_already_visited(context_with_history, tmp_path):
+    """`:visited` rules must not out-rank the focus style: a person who has been to a page
+    before still sees the yellow focus, with dark text, on links and link-buttons to it."""
+    page = context_with_history.new_page()
+    page.goto("/")
+    main = page.get_by_role("main")
+    main.get_by_role("link", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/signin$"))
+    page.get_by_role("main").get_by_role("link", name="Create an account").click()
+    page.wait_for_url(re.compile(r"/register$"))
+    page.get_by_role("link", name="Practice Exchange").click()
+    page.wait_for_url(re.compile(r"/$"))
+    page.mouse.move(0, 0)
+    for href in ("/", "/signin", "/register"):
+        for _ in range(50):
+            if looks_visited(page, href):
+                break
+            page.wait_for_timeout(100)
+        else:
+            raise AssertionError(f"the browser profile never showed {href} as visited; the check cannot run")
+
+    header = page.get_by_role("navigation", name="Account")
+    targets = {
+        "brand link": page.get_by_role("link", name="Practice Exchange"),
+        "header Sign in link": header.get_by_role("link", name="Sign in"),
+        "header Register link": header.get_by_role("link", name="Register"),
+        "Sign in button": main.get_by_role("link", name="Sign in"),
+        "Create an account button": main.get_by_role("link", name="Create an account"),
+    }
+    for name, target in targets.items():
+        tab_to_element(page, target)
+        visited, unvisited = snapshot(page, target), snapshot_unvisited(page, target)
+        if visited != unvisited:
+            slug = name.replace(" ", "-").lower()
+            (tmp_path / f"{slug}-visited.png").write_bytes(visited)
+            (tmp_path / f"{slug}-unvisited.png").write_bytes(unvisited)
+            raise AssertionError(f"focused {name} looks different once visited; screenshots in {tmp_path}")
+
+
+# Reflow (WCAG 1.4.10): 320 CSS pixels wide, no sideways scrolling ------------------------------
+
+LONG_TITLE = "Our guidance is at https://example.org/childrens-social-care/case-recording/peer-review-2024"
+
+
+def overflowing(page) -> list[str]:
+    """What sticks out to the right: boxes wider than the viewport, or text spilling out of its box."""
+    return page.evaluate("""() => {
+      const width = document.documentElement.clientWidth, found = [];
+      for (const el of document.querySelectorAll('body *')) {
+        const box = el.getBoundingClientRect();
+        const spills = el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX === 'visible';
+        if (box.width && (box.right > width + 0.5 || spills && box.left + el.scrollWidth > width + 0.5)) {
+          found.push(`${el.tagName.toLowerCase()}.${el.className} (right edge ${Math.round(box.left + Math.max(box.width, el.scrollWidth))}px)`);
+        }
+      }
+      if (document.documentElement.scrollWidth > width) found.push(`the page (${document.documentElement.scrollWidth}px)`);
+      return found;
+    }""")
+
+
+def test_pages_reflow_at_320_pixels_without_sideways_scrolling(live_server, new_context):
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()
+    paths = ["/", "/signin", "/register"]
+    for path in paths:
+        page.goto(path)
+        assert not overflowing(page), f"{path} is wider than 320px: {overflowing(page)[:6]}"
+
+    sign_in(page, "member.wigan", live_server.demo_password)
+    # Members paste addresses into titles: a long unbroken word must wrap, not widen the page.
+    page.goto("/threads/new")
+    page.get_by_label("Topic").select_option(label="Using evidence in practice")
+    page.get_by_label("Title").fill(LONG_TITLE)
+    page.get_by_label("Your post").fill("See https://example.org/childrens-social-care/case-recording/peer-review-2024/full-report")
+    page.get_by_role("button", name="Post thread").click()
+    expect(page).to_have_url(re.compile(r"/threads/\d+$"))
+    paths = [page.url, "/latest", "/topics", "/topics/using-evidence", thread_path(page, DEMO_THREAD), "/threads/new", "/account"]
+    for path in paths:
+        page.goto(path)
+        assert not overflowing(page), f"{path} is wider than 320px: {overflowing(page)[:6]}"
