@@ -26,6 +26,7 @@ import http.client
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -52,6 +53,8 @@ if str(ROOT) not in sys.path:
 HOST = "127.0.0.1"
 USER_AGENT = "practice-exchange-bench/1"  # the same on every request: Flask-Login hashes it
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+# Transaction control (forum/database.py emits BEGIN itself on SQLite): counted apart.
+TRANSACTION = re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -68,8 +71,9 @@ class Profile:
     """One page as seen in-process: its queries and how long it takes without the network."""
 
     status: int = 0
-    queries: int = 0
-    queries_again: int = 0
+    queries: int = 0  # statements other than transaction control
+    transaction: list[str] = field(default_factory=list)  # BEGIN, COMMIT...
+    again: tuple[int, int] = (0, 0)  # (queries, transaction statements) on a second request
     sql_ms: float = 0.0
     inproc_ms: float = 0.0
     kb: float = 0.0
@@ -79,11 +83,64 @@ class Profile:
 
 
 @dataclass
+class CpuUse:
+    """Cores kept busy during one load run: the server, the load generator, everything else."""
+
+    server: float
+    loadgen: float
+    other: float
+
+
+@dataclass
 class Measured:
     page: Page
     profile: Profile
     load: bench_load.LoadResult | None = None
     http_kb: float = 0.0
+    cpu: CpuUse | None = None
+
+
+class CpuMeter:
+    """Reads /proc (Linux) before and after a run; every figure is in cores (1.0 = one core)."""
+
+    def __init__(self, server_pgid: int) -> None:
+        self.server_pgid = server_pgid
+        self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self.available = Path("/proc/stat").exists()
+
+    def _machine_busy(self) -> float:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return (sum(fields[:8]) - idle) / self.tick
+
+    def _server(self) -> float:
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[2]) == self.server_pgid:
+                total += int(fields[11]) + int(fields[12])
+        return total / self.tick
+
+    @staticmethod
+    def _own() -> float:
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+    def snapshot(self) -> tuple[float, float, float, float]:
+        if not self.available:
+            return (time.perf_counter(), 0.0, 0.0, 0.0)
+        return (time.perf_counter(), self._machine_busy(), self._server(), self._own())
+
+    def since(self, before: tuple[float, float, float, float]) -> CpuUse | None:
+        if not self.available:
+            return None
+        after = self.snapshot()
+        wall = after[0] - before[0]
+        machine, server, own = ((after[i] - before[i]) / wall for i in (1, 2, 3))
+        return CpuUse(server=server, loadgen=own, other=max(0.0, machine - server - own))
 
 
 def count_items(html: str, item: str | None) -> int | None:
@@ -203,14 +260,16 @@ def profile_pages(app, pages: list[Page], seeded: bench_seed.Seeded, repeats: in
             html = response.get_data(as_text=True)
             profile.kb = len(response.data) / 1024
             profile.items = count_items(html, page.item)
-            profile.queries = len(recorder.statements)
-            profile.statements = list(recorder.statements)
+            profile.statements = [q for q in recorder.statements if not TRANSACTION.match(q)]
+            profile.transaction = [q for q in recorder.statements if TRANSACTION.match(q)]
+            profile.queries = len(profile.statements)
             profile.relationship_loads = recorder.relationship_loads
             recorder.reset()
             recorder.active = True
             client.get(page.path)
             recorder.active = False
-            profile.queries_again = len(recorder.statements)
+            queries_again = sum(1 for q in recorder.statements if not TRANSACTION.match(q))
+            profile.again = (queries_again, len(recorder.statements) - queries_again)
             timings, sql = [], []
             for _ in range(repeats):
                 recorder.reset()
@@ -247,6 +306,7 @@ class Server:
     def __init__(self, env: dict[str, str], port: int, log_path: Path) -> None:
         self.env, self.port, self.log_path = env, port, log_path
         self.process: subprocess.Popen | None = None
+        self.pgid = 0
         gunicorn = Path(sys.executable).parent / "gunicorn"
         launcher = [str(gunicorn)] if gunicorn.exists() else [sys.executable, "-m", "gunicorn"]
         self.command = [*launcher, "-c", "gunicorn.conf.py", "--pythonpath", "bench", "wsgi_bench:app"]
@@ -257,6 +317,7 @@ class Server:
                 self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True,
             )
+        self.pgid = self.process.pid  # a new session: its leader's pid is the group id
 
     def wait_ready(self, path: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -370,7 +431,8 @@ def check_page(port: int, page: Page, cookie: str) -> float:
 
 
 def print_table(results: list[Measured]) -> None:
-    headers = ["Page", "Path", "Items", "KB", "SQL", "SQL ms", "App ms", "req/s", "p50 ms", "p99 ms", "non-200"]
+    headers = ["Page", "Path", "Items", "KB", "SQL", "SQL ms", "App ms", "req/s", "p50 ms", "p99 ms", "non-200",
+               "srv CPU", "other CPU"]
     rows = []
     for r in results:
         load, prof = r.load, r.profile
@@ -381,6 +443,7 @@ def print_table(results: list[Measured]) -> None:
             f"{load.rps:.0f}" if load else "-", f"{load.p50_ms:.1f}" if load else "-",
             f"{load.p99_ms:.1f}" if load else "-",
             str(load.not_200 + load.socket_errors) if load else "-",
+            f"{r.cpu.server:.2f}" if r.cpu else "-", f"{r.cpu.other:.2f}" if r.cpu else "-",
         ])
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
 
@@ -403,17 +466,24 @@ def query_checks(profiles: dict[str, Profile], pages: dict[str, Page]) -> tuple[
     ok, lines = True, []
     for a, b, what in pairs:
         pa, pb = profiles[a], profiles[b]
-        if pa.queries == pb.queries and pa.queries == pa.queries_again and pb.queries == pb.queries_again:
+        first = (pa.queries, len(pa.transaction))
+        if first == (pb.queries, len(pb.transaction)) == pa.again == pb.again:
             lines.append(f"  same   {what}: {pa.queries} = {pb.queries} queries")
             continue
         ok = False
-        lines.append(f"  GROWS  {what}: {pa.queries} -> {pb.queries} queries "
-                     f"(repeat: {pa.queries_again} -> {pb.queries_again})")
+        lines.append(f"  GROWS  {what}: {pa.queries} -> {pb.queries} queries, "
+                     f"{len(pa.transaction)} -> {len(pb.transaction)} BEGIN/COMMIT "
+                     f"(again: {pa.again[0]} -> {pb.again[0]})")
         extra = Counter(pb.statements) - Counter(pa.statements)
         for statement, n in extra.most_common(5):
             lines.append(f"         +{n}x {statement[:160]}")
         for load, n in (pb.relationship_loads - pa.relationship_loads).most_common(5):
             lines.append(f"         +{n}x {load}")
+    transaction = Counter(q for profile in profiles.values() for q in profile.transaction)
+    if transaction:
+        per_page = sorted({len(profile.transaction) for profile in profiles.values()})
+        lines.append(f"  note   besides the SQL column, each page ran {'/'.join(map(str, per_page))} transaction "
+                     f"statement(s): {', '.join(sorted(transaction))}")
     for key, profile in profiles.items():
         for load, n in sorted(profile.relationship_loads.items()):
             tag = "N+1?" if n > 1 else "note"
@@ -429,7 +499,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=10, help="load time per page (default 10)")
     parser.add_argument("--warmup", type=float, default=1, help="unmeasured load before each page (default 1)")
     parser.add_argument("--connections", type=int, default=16, help="concurrent clients (default 16)")
-    parser.add_argument("--wrk-threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--wrk-threads", type=int, default=1,
+                        help="wrk threads (default 1: leaves a core to the one-worker server)")
     parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto",
                         help="wrk if installed (auto), or force one")
     parser.add_argument("--topic-threads", type=int, default=10_000, help="threads in the big topic")
@@ -501,15 +572,20 @@ def main() -> int:
         results = [Measured(page, profiles[page.key], http_kb=check_page(port, page, cookie)) for page in pages]
 
         print(f"Loading each page for {args.seconds:g} s with {args.connections} clients ({tool}) ...", flush=True)
+        meter = CpuMeter(server.pgid)
         for result in results:
             url = f"http://{HOST}:{port}{result.page.path}"
             if args.warmup > 0:
                 bench_load.run_load(tool, url, headers, args.warmup, args.connections, args.wrk_threads, workdir)
+            before = meter.snapshot()
             result.load = bench_load.run_load(
                 tool, url, headers, args.seconds, args.connections, args.wrk_threads, workdir
             )
+            result.cpu = meter.since(before)
+            cpu = (f"  cores: server {result.cpu.server:.2f}, load {result.cpu.loadgen:.2f}, "
+                   f"other {result.cpu.other:.2f}") if result.cpu else ""
             print(f"  {result.page.label:<34} {result.load.rps:8.0f} req/s  p50 {result.load.p50_ms:6.1f} ms  "
-                  f"p99 {result.load.p99_ms:6.1f} ms", flush=True)
+                  f"p99 {result.load.p99_ms:6.1f} ms{cpu}", flush=True)
         server.stop()
 
         ok_queries, query_lines = query_checks(profiles, {p.key: p for p in pages})

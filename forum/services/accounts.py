@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import policy, tokens
@@ -123,7 +124,13 @@ def register(data: Registration) -> User:
         password_hash=generate_password_hash(data.password),
     )
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Someone registered the same name or email a moment ago.
+        db.session.rollback()
+        _check_unique(username, email)
+        raise
     if on_domain:
         send_verification(user)
     else:
