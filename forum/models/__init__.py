@@ -3,10 +3,11 @@
 from .spaces import Authority, AuthorityDomain, Topic
 from .threads import Post, PostRevision, Reaction, Tag, Thread, ThreadKind, thread_tags
 from .types import utcnow
-from .users import Role, Status, User
+from .users import LoginSession, Role, Status, User
 
 __all__ = [
     "Authority",
+    "LoginSession",
     "AuthorityDomain",
     "Post",
     "PostRevision",

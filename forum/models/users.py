@@ -34,8 +34,8 @@ class Status(enum.StrEnum):
     REJECTED = "rejected"
 
 
-def new_session_token() -> str:
-    return secrets.token_hex(16)
+def new_login_key() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -56,16 +56,20 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER.value)
     status: Mapped[str] = mapped_column(String(20), default=Status.PENDING_EMAIL.value, index=True)
     password_hash: Mapped[str] = mapped_column(String(256))
-    # Part of the login id: rotating it signs out every other session and socket.
-    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     authority: Mapped[Authority | None] = relationship(lazy="joined")
 
+    # The LoginSession this request was authenticated by; set by the user loader and at sign-in.
+    current_login = None  # a LoginSession, not a column
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """What Flask-Login keeps in the session cookie: the user and which sign-in it was."""
+        if self.current_login is None:
+            raise RuntimeError("get_id() needs the user's current LoginSession")
+        return f"{self.id}:{self.current_login.key}"
 
     @property
     def is_active(self) -> bool:
@@ -81,3 +85,20 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class LoginSession(db.Model):
+    """One sign-in on one device. Revoking it signs that device out, sockets included.
+
+    Session cookies are signed, not stored, so a copied cookie would outlive a sign-out; the
+    cookie carries this row's key instead, and the user loader accepts only live rows.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True, default=new_login_key)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")

@@ -6,17 +6,16 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import policy, tokens
+from .. import policy, realtime, tokens
 from ..database import begin_write
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..mail import public_link, send_mail
-from ..models import Authority, AuthorityDomain, Role, Status, User, utcnow
-from ..models.users import new_session_token
+from ..models import Authority, AuthorityDomain, LoginSession, Role, Status, User, utcnow
 from ..names import clean_text_line, normalise_username, username_key
 
 PASSWORD_MIN, PASSWORD_MAX = 10, 200
@@ -229,26 +228,41 @@ def reset_password(token: str, password: str) -> User:
     begin_write()
     user = user_for_reset(token)
     _set_password(user, password)
+    _revoke_logins(user)
     if user.status == Status.PENDING_EMAIL.value:
         # Following an emailed link proves the address as well as a verification would.
         user.status = Status.ACTIVE.value
         user.email_verified_at = utcnow()
     db.session.commit()
+    realtime.disconnect_user(user.id)
     return user
 
 
 def _set_password(user: User, password: str) -> None:
     check_password(password)
     user.password_hash = generate_password_hash(password)
-    user.session_token = new_session_token()  # every other session and socket is signed out
+
+
+def _revoke_logins(user: User, keep: LoginSession | None = None) -> None:
+    """Mark the user's live sign-ins revoked (all, or all but `keep`), in the caller's transaction."""
+    query = update(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)
+    )
+    if keep is not None:
+        query = query.where(LoginSession.id != keep.id)
+    db.session.execute(query.values(revoked_at=utcnow()))
 
 
 def change_password(user: User, current: str, new: str) -> User:
+    """Change the password and sign out every other device, sockets included."""
+    keep = user.current_login
     begin_write()
     if not check_password_hash(user.password_hash, current or ""):
         raise Invalid("Your current password is not right.", field="current_password")
     _set_password(user, new)
+    _revoke_logins(user, keep=keep)
     db.session.commit()
+    realtime.disconnect_user(user.id, except_login=keep.key if keep else None)
     return user
 
 
@@ -260,10 +274,36 @@ def update_profile(user: User, display_name: str, job_title: str) -> User:
     return user
 
 
+def start_login(user: User, user_agent: str = "") -> LoginSession:
+    """Record a sign-in; its key goes in the session cookie (see LoginSession)."""
+    begin_write()
+    login = LoginSession(user_id=user.id, user_agent=(user_agent or "")[:200])
+    db.session.add(login)
+    db.session.commit()
+    user.current_login = login
+    return login
+
+
+def end_login(user: User) -> None:
+    """Sign this device out: its cookie stops working and its sockets are cut at once."""
+    login = user.current_login
+    if login is None:
+        return
+    begin_write()
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.id == login.id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    db.session.commit()
+    realtime.disconnect_login(login.key)
+
+
 def sign_out_everywhere(user: User) -> None:
     begin_write()
-    user.session_token = new_session_token()
+    _revoke_logins(user)
     db.session.commit()
+    realtime.disconnect_user(user.id)
 
 
 # --- staff -------------------------------------------------------------------------------
@@ -335,11 +375,20 @@ def create_admin(username: str, email: str, display_name: str, password: str) ->
 
 
 def load_user(login_id: str) -> User | None:
-    """Flask-Login's loader: the id carries the session token, so rotating it signs out."""
-    user_id, _, token = (login_id or "").partition(":")
-    if not user_id.isdigit() or not token:
+    """Flask-Login's loader: a live sign-in of an active user, checked against the database."""
+    user_id, _, key = (login_id or "").partition(":")
+    if not user_id.isdigit() or not key or len(key) > 64:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_token != token or not user.is_active:
+    row = db.session.execute(
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(
+            LoginSession.key == key,
+            LoginSession.user_id == int(user_id),
+            LoginSession.revoked_at.is_(None),
+        )
+    ).first()
+    if row is None or not row.User.is_active:
         return None
-    return user
+    row.User.current_login = row.LoginSession
+    return row.User

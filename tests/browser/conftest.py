@@ -37,8 +37,10 @@ def live_server() -> Iterator[LiveServer]:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def playwright_driver():
+    """Playwright, once Chromium is known to be there; autouse, so a missing browser skips
+    (or fails) these tests before the server is started for nothing."""
     if not CHROMIUM.exists():
         missing(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) to run browser tests")
     try:

@@ -177,12 +177,28 @@ def test_password_reset_for_unknown_email_sends_nothing(app, world):
     assert outbox(app) == []
 
 
-def test_changing_password_rotates_the_session_token(app, world):
-    before = world.member.get_id()
+def test_changing_password_signs_out_every_other_sign_in(app, world):
+    phone = accounts.start_login(world.member).key
+    laptop = accounts.start_login(world.member)
     accounts.change_password(world.member, PASSWORD, "a brand new password")
-    assert world.member.get_id() != before
-    assert accounts.load_user(before) is None
-    assert accounts.load_user(world.member.get_id()).id == world.member.id
+    assert accounts.load_user(f"{world.member.id}:{phone}") is None
+    assert accounts.load_user(f"{world.member.id}:{laptop.key}").id == world.member.id
+
+
+def test_signing_out_ends_only_that_sign_in(app, world):
+    phone = accounts.start_login(world.member).key
+    accounts.start_login(world.member)
+    laptop_id = world.member.get_id()
+    accounts.end_login(world.member)
+    assert accounts.load_user(laptop_id) is None
+    assert accounts.load_user(f"{world.member.id}:{phone}").id == world.member.id
+
+
+def test_password_reset_signs_out_everywhere(app, world):
+    phone = accounts.start_login(world.member).key
+    accounts.request_password_reset(world.member.email)
+    accounts.reset_password(link_from(outbox(app)[-1], "/reset/"), "a brand new password")
+    assert accounts.load_user(f"{world.member.id}:{phone}") is None
 
 
 def test_changing_password_needs_the_current_one(app, world):
@@ -191,13 +207,14 @@ def test_changing_password_needs_the_current_one(app, world):
 
 
 def test_inactive_user_is_not_loaded_into_a_session(app, world):
+    accounts.start_login(world.member)
     login_id = world.member.get_id()
     world.member.status = Status.REJECTED.value
     db.session.commit()
     assert accounts.load_user(login_id) is None
 
 
-@pytest.mark.parametrize("login_id", ["", "abc", "1", "1:", ":token", "99999:token"])
+@pytest.mark.parametrize("login_id", ["", "abc", "1", "1:", ":token", "99999:token", "1:" + "k" * 500])
 def test_malformed_login_ids_load_nobody(app, world, login_id):
     assert accounts.load_user(login_id) is None
 

@@ -389,7 +389,8 @@ MARKDOWN_PAYLOADS = [
 ]
 
 # --------------------------------------------------------------------------------------------------
-# marked's test suite, test/specs/new/sanitizer_bypass*.md (as mirrored by elm-markdown's results).
+# marked's test suite, its sanitizer_bypass cases (read from dillonkearns/elm-markdown's mirror of that suite,
+# test-results/failing-Security.md).
 # --------------------------------------------------------------------------------------------------
 MARKED = [
     V("marked-sanitizer-bypass-script", "AAA<script> <img <script> src=x onerror=alert(1) />BBB"),

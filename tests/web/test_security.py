@@ -71,7 +71,7 @@ def test_sign_in_starts_a_fresh_session(browser, world):
     browser.sign_in(world.member)
     with browser.client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == world.member.get_id()
+        assert session["_user_id"].startswith(f"{world.member.id}:")
 
 
 def test_remember_me_sets_a_secure_remember_cookie(browser, world):
@@ -112,6 +112,24 @@ def test_sign_out_everywhere_ends_every_session(new_browser, world):
     laptop.post("/signout-everywhere")
     assert laptop.get("/latest").status_code == 302
     assert phone.get("/latest").status_code == 302
+
+
+def test_signing_out_makes_a_copied_session_cookie_useless(new_browser, world):
+    laptop = new_browser()
+    laptop.sign_in(world.member)
+    stolen = laptop.client.get_cookie("session").value
+    laptop.post("/signout")
+    thief = new_browser()
+    thief.client.set_cookie("session", stolen)
+    assert thief.get("/latest").status_code == 302
+
+
+def test_signing_out_one_device_keeps_the_other_signed_in(new_browser, world):
+    laptop, phone = new_browser(), new_browser()
+    laptop.sign_in(world.member)
+    phone.sign_in(world.member)
+    laptop.post("/signout")
+    assert phone.get("/latest").status_code == 200
 
 
 def test_account_made_inactive_is_signed_out_on_next_request(browser, world):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from ...errors import Invalid
 from ...services import accounts
@@ -36,14 +36,10 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            user = accounts.change_password(
-                current_user, form.current_password.data, form.new_password.data
-            )
+            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
         except Invalid as error:
             attach_error(form, error)
         else:
-            # The session token rotated: sign this session in again under the new one.
-            login_user(user)
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("account.profile"))
     status = form_status(form)

@@ -86,6 +86,7 @@ def signin():
             next_url = _safe_next(request.args.get("next"))
             # A fresh session at sign-in: nothing from before survives (session fixation).
             session.clear()
+            accounts.start_login(user, request.headers.get("User-Agent", ""))
             login_user(user, remember=form.remember.data)
             return redirect(next_url)
     return render_template("auth/signin.html", form=form), form_status(form)
@@ -93,6 +94,8 @@ def signin():
 
 @bp.route("/signout", methods=["POST"])
 def signout():
+    if current_user.is_authenticated:
+        accounts.end_login(current_user)
     logout_user()
     session.clear()
     flash("You have signed out.", "success")

@@ -1,8 +1,8 @@
-"""accounts, spaces and threads
+"""accounts, sign-ins, spaces and threads
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 19:35:54.647318
+Create Date: 2026-12-03 19:49:41.130749
 
 """
 from alembic import op
@@ -66,7 +66,6 @@ def upgrade():
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('password_hash', sa.String(length=256), nullable=False),
-    sa.Column('session_token', sa.String(length=32), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('email_verified_at', sa.DateTime(), nullable=True),
     sa.Column('approved_at', sa.DateTime(), nullable=True),
@@ -78,6 +77,20 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_authority_id'), ['authority_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_users_status'), ['status'], unique=False)
+
+    op.create_table('login_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(), nullable=True),
+    sa.Column('user_agent', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_login_sessions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_sessions')),
+    sa.UniqueConstraint('key', name=op.f('uq_login_sessions_key'))
+    )
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_sessions_user_id'), ['user_id'], unique=False)
 
     op.create_table('threads',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -193,6 +206,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_threads_author_id'))
 
     op.drop_table('threads')
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_sessions_user_id'))
+
+    op.drop_table('login_sessions')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_status'))
         batch_op.drop_index(batch_op.f('ix_users_authority_id'))
