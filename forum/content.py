@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import bleach
-from bleach.linkifier import LinkifyFilter
+from bleach.linkifier import TLDS, LinkifyFilter
 from markdown_it import MarkdownIt
 
 RENDERER_VERSION = 1
@@ -74,6 +74,30 @@ def _set_rel(attrs, new=False):
     return attrs
 
 
+# bleach's default link and email patterns backtrack quadratically on one long unbroken token
+# (20,000 letters took over ten seconds), which any member could post. These are the same
+# patterns with every repetition bounded by what a real URL or address can hold: DNS labels
+# of 63 characters, 126 labels, a 64-character local part, a few leading parentheses.
+_TLDS = "|".join(sorted(TLDS, reverse=True))
+_URL_RE = re.compile(
+    r"""\({{0,20}}
+    \b(?<![@.])(?:(?:{protocols}):/{{0,3}}(?:(?:\w{{1,64}}:)?\w{{1,64}}@)?)?
+    ([\w-]{{1,63}}\.){{1,126}}(?:{tlds})(?:\:[0-9]{{1,5}})?(?!\.\w)\b
+    (?:[/?][^\s\{{\}}\|\\\^`<>"]*)?
+    """.format(protocols="|".join(sorted(SAFE_SCHEMES)), tlds=_TLDS),
+    re.IGNORECASE | re.VERBOSE | re.UNICODE,
+)
+_EMAIL_RE = re.compile(
+    r"""(?<!//)
+    (([-!#$%&'*+/=?^_`{{}}|~0-9A-Z]{{1,64}}
+        (\.[-!#$%&'*+/=?^_`{{}}|~0-9A-Z]{{1,64}}){{0,31}}
+    |^"([\001-\010\013\014\016-\037!#-\[\]-\177]
+        |\\[\001-\011\013\014\016-\177]){{0,64}}"
+    )@(?:[A-Z0-9](?:[A-Z0-9-]{{0,61}}[A-Z0-9])?\.){{1,126}}(?:{tlds}))
+    """.format(tlds=_TLDS),
+    re.IGNORECASE | re.MULTILINE | re.VERBOSE,
+)
+
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
@@ -82,7 +106,12 @@ _cleaner = bleach.Cleaner(
     strip_comments=True,
     filters=[
         partial(
-            LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=True
+            LinkifyFilter,
+            callbacks=[_set_rel],
+            skip_tags={"pre", "code"},
+            parse_email=True,
+            url_re=_URL_RE,
+            email_re=_EMAIL_RE,
         )
     ],
 )

@@ -80,16 +80,38 @@ def axe_source() -> str:
     return AXE.read_text()
 
 
+@pytest.fixture(scope="session")
+def signed_in_state(chromium, live_server) -> Callable[[str], dict]:
+    """A demo person's cookies after signing in through the real form: once per person per
+    session, so tests about something else do not each pay for a password hash."""
+    cache: dict[str, dict] = {}
+
+    def state(username: str) -> dict:
+        if username not in cache:
+            context = chromium.new_context(base_url=live_server.base_url)
+            try:
+                sign_in(context.new_page(), username, live_server.demo_password)
+                cache[username] = context.storage_state()
+            finally:
+                context.close()
+        return cache[username]
+
+    return state
+
+
 @pytest.fixture
-def new_context(chromium, live_server) -> Iterator[Callable]:
+def new_context(chromium, live_server, signed_in_state) -> Iterator[Callable]:
     """Make browser contexts (separate people, separate cookies) aimed at the live server.
 
-    Each fails the test on any uncaught script error; all are closed at the end of the test.
+    `signed_in_as="member.wigan"` starts the context already signed in as that demo person;
+    other keyword arguments go to Playwright. All are closed at the end of the test.
     """
     contexts = []
 
-    def make(**options):
+    def make(signed_in_as: str | None = None, **options):
         options.setdefault("base_url", live_server.base_url)
+        if signed_in_as:
+            options["storage_state"] = signed_in_state(signed_in_as)
         context = chromium.new_context(**options)
         context.set_default_timeout(10_000)
         contexts.append(context)

@@ -48,7 +48,7 @@ def assert_no_serious_violations(page, axe_source: str, what: str) -> None:
 @pytest.fixture
 def axe_context(new_context):
     """A context that lets axe in past the page's CSP."""
-    return lambda: new_context(bypass_csp=True)
+    return lambda **options: new_context(bypass_csp=True, **options)
 
 
 @pytest.mark.parametrize(
@@ -80,9 +80,8 @@ def test_registration_errors_have_no_serious_accessibility_problems(axe_source, 
         ("the new-thread page", "/threads/new"),
     ],
 )
-def test_member_pages_have_no_serious_accessibility_problems(axe_source, live_server, axe_context, what, path):
-    page = axe_context().new_page()
-    sign_in(page, "member.wigan", live_server.demo_password)
+def test_member_pages_have_no_serious_accessibility_problems(axe_source, axe_context, what, path):
+    page = axe_context(signed_in_as="member.wigan").new_page()
     if not path.startswith("/"):
         path = thread_path(page, path)
     response = page.goto(path)
@@ -90,9 +89,8 @@ def test_member_pages_have_no_serious_accessibility_problems(axe_source, live_se
     assert_no_serious_violations(page, axe_source, what)
 
 
-def test_new_thread_errors_are_announced_focused_and_accessible(axe_source, live_server, axe_context):
-    page = axe_context().new_page()
-    sign_in(page, "member.wigan", live_server.demo_password)
+def test_new_thread_errors_are_announced_focused_and_accessible(axe_source, axe_context):
+    page = axe_context(signed_in_as="member.wigan").new_page()
     page.goto("/threads/new")
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
         page.get_by_role("button", name="Post thread").click()
@@ -188,11 +186,10 @@ def test_sign_in_works_with_the_keyboard_alone_with_visible_focus(live_server, p
 
 
 @pytest.mark.parametrize("forced_colors", ["none", "active"], ids=["normal", "forced-colours"])
-def test_keyboard_focus_is_visible_on_every_control_of_a_thread_page(live_server, new_context, forced_colors):
+def test_keyboard_focus_is_visible_on_every_control_of_a_thread_page(new_context, forced_colors):
     """Every stop on a thread page shows focus, also in forced-colours (Windows high contrast)
     mode, where the browser drops box-shadows and backgrounds and only outlines remain."""
-    page = new_context(forced_colors=forced_colors).new_page()
-    sign_in(page, "member.wigan", live_server.demo_password)
+    page = new_context(signed_in_as="member.wigan", forced_colors=forced_colors).new_page()
     page.goto(thread_path(page, DEMO_THREAD))
     page.evaluate("window.scrollTo(0, 0)")
     seen = 0
@@ -349,14 +346,13 @@ def overflowing(page) -> list[str]:
     }""")
 
 
-def test_pages_reflow_at_320_pixels_without_sideways_scrolling(live_server, new_context):
+def test_pages_reflow_at_320_pixels_without_sideways_scrolling(new_context):
     page = new_context(viewport={"width": 320, "height": 640}).new_page()
-    paths = ["/", "/signin", "/register"]
-    for path in paths:
+    for path in ["/", "/signin", "/register"]:
         page.goto(path)
         assert not overflowing(page), f"{path} is wider than 320px: {overflowing(page)[:6]}"
 
-    sign_in(page, "member.wigan", live_server.demo_password)
+    page = new_context(signed_in_as="member.wigan", viewport={"width": 320, "height": 640}).new_page()
     # Members paste addresses into titles: a long unbroken word must wrap, not widen the page.
     page.goto("/threads/new")
     page.get_by_label("Topic").select_option(label="Using evidence in practice")
