@@ -14,7 +14,7 @@ from sqlalchemy import false, or_
 from sqlalchemy.sql import ColumnElement
 
 from .errors import Forbidden, NotFound
-from .models import Post, Role, Thread, ThreadKind, User
+from .models import Message, Post, Role, Room, Thread, ThreadKind, User
 
 
 def _active(user: Any) -> bool:
@@ -117,6 +117,52 @@ def can_accept_answer(user: Any, thread: Thread) -> bool:
 
 def can_pin_or_lock(user: Any, thread: Thread) -> bool:
     return can_read_thread(user, thread) and moderates_space(user, thread.authority_id)
+
+
+# --- chat rooms --------------------------------------------------------------------------
+
+
+def can_read_room(user: Any, room: Room) -> bool:
+    """A room is read by whoever may read its space; archived rooms are gone for everyone."""
+    return not room.archived and can_read_space(user, room.authority_id)
+
+
+def can_send_in_room(user: Any, room: Room) -> bool:
+    return can_read_room(user, room)
+
+
+def readable_rooms(user: Any) -> ColumnElement[bool]:
+    """SQL filter for the rooms a user may list: the same rule as can_read_room."""
+    if not _active(user):
+        return false()
+    if is_staff(user):
+        return Room.archived.is_(False)
+    clauses = [Room.authority_id.is_(None)]
+    if user.authority_id is not None:
+        clauses.append(Room.authority_id == user.authority_id)
+    return Room.archived.is_(False) & or_(*clauses)
+
+
+def can_edit_message(user: Any, message: Message) -> bool:
+    """Authors edit their own messages; nobody edits anyone else's words in chat."""
+    return (
+        can_send_in_room(user, message.room)
+        and message.deleted_at is None
+        and message.author_id == user.id
+    )
+
+
+def can_delete_message(user: Any, message: Message) -> bool:
+    """Authors delete their own; moderators of the room's space delete any."""
+    if message.deleted_at is not None or not can_read_room(user, message.room):
+        return False
+    return message.author_id == user.id or moderates_space(user, message.room.authority_id)
+
+
+def require_read_room(user: Any, room: Room | None) -> Room:
+    if room is None or not can_read_room(user, room):
+        raise NotFound("We could not find that room.")
+    return room
 
 
 # --- accounts ----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per area; import them from here."""
 
+from .chat import Message, Room, RoomRead
 from .spaces import Authority, AuthorityDomain, Topic
 from .threads import Post, PostRevision, Reaction, Tag, Thread, ThreadKind, thread_tags
 from .types import utcnow
@@ -8,11 +9,14 @@ from .users import LoginSession, Role, Status, User
 __all__ = [
     "Authority",
     "LoginSession",
+    "Message",
     "AuthorityDomain",
     "Post",
     "PostRevision",
     "Reaction",
     "Role",
+    "Room",
+    "RoomRead",
     "Status",
     "Tag",
     "Thread",

@@ -1,0 +1,303 @@
+"""Chat rooms: list, read, send, edit, delete and mark read. Shared by the HTTP views and the
+Socket.IO handlers, which only parse input and map errors to their channel."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import policy, ratelimit, realtime
+from ..content import RENDERER_VERSION, render_markdown
+from ..database import begin_write
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..models import Message, Room, RoomRead, User, utcnow
+
+MESSAGE_MAX = 4000
+HISTORY_PAGE = 50
+SYNC_PAGE = 200
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+@dataclass
+class RoomSummary:
+    room: Room
+    unread: int
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def rooms_for(actor: User) -> list[RoomSummary]:
+    """Rooms the actor may join, each with how many messages they have not read."""
+    last_read = (
+        select(RoomRead.room_id, RoomRead.last_read_seq)
+        .where(RoomRead.user_id == actor.id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Room, func.coalesce(last_read.c.last_read_seq, 0))
+        .outerjoin(last_read, last_read.c.room_id == Room.id)
+        .where(policy.readable_rooms(actor))
+        .order_by(Room.authority_id.is_not(None), Room.position, Room.name)
+    ).all()
+    unread_by_room = dict(
+        db.session.execute(
+            select(Message.room_id, func.count(Message.id))
+            .outerjoin(
+                RoomRead, (RoomRead.room_id == Message.room_id) & (RoomRead.user_id == actor.id)
+            )
+            .where(
+                Message.room_id.in_([room.id for room, _ in rows] or [0]),
+                Message.deleted_at.is_(None),
+                Message.author_id != actor.id,
+                Message.seq > func.coalesce(RoomRead.last_read_seq, 0),
+            )
+            .group_by(Message.room_id)
+        ).all()
+    )
+    return [RoomSummary(room, unread_by_room.get(room.id, 0)) for room, _ in rows]
+
+
+def get_room(actor: User, room_id: int) -> Room:
+    """Fetch a room the actor may read; anything else is NotFound."""
+    return policy.require_read_room(actor, db.session.get(Room, room_id))
+
+
+def room_by_slug(actor: User, slug: str) -> Room:
+    room = db.session.execute(select(Room).where(Room.slug == slug)).scalar_one_or_none()
+    return policy.require_read_room(actor, room)
+
+
+def recent(actor: User, room_id: int, before_seq: int | None = None, limit: int = HISTORY_PAGE
+           ) -> tuple[list[Message], bool]:
+    """The newest messages (or those before `before_seq`), oldest first, and whether more exist."""
+    room = get_room(actor, room_id)
+    limit = max(1, min(limit, HISTORY_PAGE))
+    query = select(Message).where(Message.room_id == room.id)
+    if before_seq is not None:
+        query = query.where(Message.seq < before_seq)
+    rows = list(db.session.scalars(query.order_by(Message.seq.desc()).limit(limit + 1)))
+    has_more = len(rows) > limit
+    return list(reversed(rows[:limit])), has_more
+
+
+def changes_since(actor: User, room_id: int, since_rev: int) -> tuple[list[Message], bool, int]:
+    """Every message created, edited or deleted after the room's event `since_rev`, in order.
+
+    Returns (messages, has_more, room_rev). A reconnecting client asks again with the rev of
+    the last message until has_more is False; nothing is skipped and nothing repeats.
+    """
+    room = get_room(actor, room_id)
+    rows = list(
+        db.session.scalars(
+            select(Message)
+            .where(Message.room_id == room.id, Message.rev > max(0, since_rev))
+            .order_by(Message.rev)
+            .limit(SYNC_PAGE + 1)
+        )
+    )
+    return rows[:SYNC_PAGE], len(rows) > SYNC_PAGE, room.event_seq
+
+
+def last_read_seq(actor: User, room_id: int) -> int:
+    row = db.session.get(RoomRead, (actor.id, room_id))
+    return row.last_read_seq if row else 0
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def check_body(body) -> str:
+    if not isinstance(body, str):
+        raise Invalid("Write a message.", field="body")
+    text = body.replace("\r\n", "\n")
+    if not text.strip():
+        raise Invalid("Write a message: it cannot be empty.", field="body")
+    if len(text) > MESSAGE_MAX:
+        raise Invalid(
+            f"Messages must be {MESSAGE_MAX:,} characters or fewer (this one is {len(text):,}).",
+            field="body",
+        )
+    return text
+
+
+def check_client_id(client_id) -> str | None:
+    if client_id is None or client_id == "":
+        return None
+    if not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
+        raise Invalid("That message could not be sent: its id is not valid. Reload the page.")
+    return client_id
+
+
+def _bump(room_id: int) -> tuple[int, int]:
+    """Advance the room's counters; returns (event_seq, last_seq). Locks the room row."""
+    row = db.session.execute(
+        update(Room)
+        .where(Room.id == room_id)
+        .values(event_seq=Room.event_seq + 1)
+        .returning(Room.event_seq, Room.last_seq)
+    ).one()
+    return row[0], row[1]
+
+
+def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=None) -> tuple[Message, bool]:
+    """Store a message and broadcast it after commit. Returns (message, created).
+
+    A resend with the same client id (after a dropped connection) returns the stored message
+    and broadcasts nothing, so every reader sees it once.
+    """
+    begin_write()
+    room = get_room(actor, room_id)
+    policy.require(policy.can_send_in_room(actor, room), "You cannot send messages in this room.")
+    text = check_body(body)
+    client_id = check_client_id(client_id)
+    if client_id:
+        existing = db.session.scalar(
+            select(Message).where(Message.author_id == actor.id, Message.client_id == client_id)
+        )
+        if existing is not None:
+            if existing.room_id != room.id:
+                raise Invalid("That message id was already used in another room.")
+            return existing, False
+    reply_to = None
+    if reply_to_id not in (None, ""):
+        if not isinstance(reply_to_id, int):
+            raise Invalid("That reply is not to a message in this room.")
+        reply_to = db.session.get(Message, reply_to_id)
+        if reply_to is None or reply_to.room_id != room.id:
+            raise Invalid("That reply is not to a message in this room.")
+    ratelimit.check(
+        "chat-send", actor.id, current_app.config.get("CHAT_RATE_LIMIT", "10/10 seconds"),
+        "You are sending messages too quickly. Wait a few seconds and try again.",
+    )
+    now = utcnow()
+    row = db.session.execute(
+        update(Room)
+        .where(Room.id == room.id)
+        .values(event_seq=Room.event_seq + 1, last_seq=Room.last_seq + 1, last_message_at=now)
+        .returning(Room.event_seq, Room.last_seq)
+    ).one()
+    message = Message(
+        room_id=room.id, seq=row[1], rev=row[0], author_id=actor.id, client_id=client_id,
+        body=text, body_html=render_markdown(text), renderer_version=RENDERER_VERSION,
+        reply_to_id=reply_to.id if reply_to else None, created_at=now,
+    )
+    db.session.add(message)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same client id raced in from a second connection: the first one stands.
+        db.session.rollback()
+        existing = db.session.scalar(
+            select(Message).where(Message.author_id == actor.id, Message.client_id == client_id)
+        )
+        if existing is None:
+            raise
+        return existing, False
+    _mark_read(actor.id, room.id, message.seq)
+    realtime.emit_after_commit("chat:message", serialize(message), realtime.chat_room(room.id))
+    db.session.commit()
+    return message, True
+
+
+def edit_message(actor: User, message_id, body) -> Message:
+    begin_write()
+    message = _get_message(actor, message_id)
+    policy.require(policy.can_edit_message(actor, message), "You can only edit your own messages.")
+    text = check_body(body)
+    if text == message.body:
+        return message
+    rev, _ = _bump(message.room_id)
+    message.body = text
+    message.body_html = render_markdown(text)
+    message.renderer_version = RENDERER_VERSION
+    message.edited_at = utcnow()
+    message.rev = rev
+    db.session.flush()
+    realtime.emit_after_commit("chat:update", serialize(message), realtime.chat_room(message.room_id))
+    db.session.commit()
+    return message
+
+
+def delete_message(actor: User, message_id) -> Message:
+    """Delete a message: it vanishes from every open client at once."""
+    begin_write()
+    message = _get_message(actor, message_id)
+    policy.require(policy.can_delete_message(actor, message), "You cannot delete this message.")
+    rev, _ = _bump(message.room_id)
+    message.deleted_at = utcnow()
+    message.rev = rev
+    db.session.flush()
+    realtime.emit_after_commit("chat:update", serialize(message), realtime.chat_room(message.room_id))
+    db.session.commit()
+    return message
+
+
+def mark_read(actor: User, room_id: int, seq) -> int:
+    """Move the actor's read marker forward (never back); returns the marker."""
+    if not isinstance(seq, int) or seq < 0:
+        raise Invalid("That is not a message in this room.")
+    begin_write()
+    room = get_room(actor, room_id)
+    marker = _mark_read(actor.id, room.id, min(seq, room.last_seq))
+    db.session.commit()
+    return marker
+
+
+def _mark_read(user_id: int, room_id: int, seq: int) -> int:
+    row = db.session.get(RoomRead, (user_id, room_id))
+    if row is None:
+        row = RoomRead(user_id=user_id, room_id=room_id, last_read_seq=seq)
+        db.session.add(row)
+    elif seq > row.last_read_seq:
+        row.last_read_seq = seq
+    return row.last_read_seq
+
+
+def _get_message(actor: User, message_id) -> Message:
+    if not isinstance(message_id, int):
+        raise NotFound("We could not find that message.")
+    message = db.session.get(Message, message_id)
+    if message is None or not policy.can_read_room(actor, message.room):
+        raise NotFound("We could not find that message.")
+    return message
+
+
+# --- the wire format ---------------------------------------------------------------------
+
+
+def serialize(message: Message) -> dict:
+    """What clients receive: the same shape from history, sync and live events."""
+    deleted = message.deleted_at is not None
+    reply = None
+    if message.reply_to is not None:
+        original = message.reply_to
+        reply = {
+            "id": original.id,
+            "seq": original.seq,
+            "author": original.author.display_name,
+            "excerpt": "" if original.deleted_at else original.body[:120],
+        }
+    return {
+        "id": message.id,
+        "room_id": message.room_id,
+        "seq": message.seq,
+        "rev": message.rev,
+        "client_id": message.client_id,
+        "author": {
+            "id": message.author.id,
+            "username": message.author.username,
+            "name": message.author.display_name,
+        },
+        "body": "" if deleted else message.body,
+        "html": "" if deleted else message.body_html,
+        "created_at": message.created_at.isoformat(),
+        "edited": message.edited_at is not None,
+        "deleted": deleted,
+        "reply_to": reply,
+    }
