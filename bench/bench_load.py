@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import re
 import shutil
+import statistics
 import subprocess
 import threading
 import time
@@ -42,8 +43,8 @@ function done(summary, latency, requests)
   end
   local e = summary.errors
   io.write(string.format(
-    "BENCH_RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d not_200=%d socket_errors=%d bytes=%d\\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    "BENCH_RESULT requests=%d duration_us=%d mean_us=%d p50_us=%d p99_us=%d not_200=%d socket_errors=%d bytes=%d\\n",
+    summary.requests, summary.duration, latency.mean, latency:percentile(50), latency:percentile(99),
     not_ok_total, e.connect + e.read + e.write + e.timeout, summary.bytes))
 end
 """
@@ -56,6 +57,7 @@ class LoadResult:
     tool: str
     requests: int
     seconds: float
+    mean_ms: float
     p50_ms: float
     p99_ms: float
     not_200: int
@@ -99,6 +101,7 @@ def run_wrk(url: str, headers: dict[str, str], seconds: float, connections: int,
         tool="wrk",
         requests=int(values["requests"]),
         seconds=int(values["duration_us"]) / 1e6,
+        mean_ms=int(values["mean_us"]) / 1000,
         p50_ms=int(values["p50_us"]) / 1000,
         p99_ms=int(values["p99_us"]) / 1000,
         not_200=int(values["not_200"]),
@@ -151,6 +154,7 @@ def run_python(url: str, headers: dict[str, str], seconds: float, connections: i
         tool="python",
         requests=len(everything),
         seconds=elapsed,
+        mean_ms=statistics.fmean(everything) * 1000 if everything else 0.0,
         p50_ms=_percentile(everything, 0.50) * 1000,
         p99_ms=_percentile(everything, 0.99) * 1000,
         not_200=sum(c[0] for c in counts),

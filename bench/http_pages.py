@@ -431,7 +431,7 @@ def check_page(port: int, page: Page, cookie: str) -> float:
 
 
 def print_table(results: list[Measured]) -> None:
-    headers = ["Page", "Path", "Items", "KB", "SQL", "SQL ms", "App ms", "req/s", "p50 ms", "p99 ms", "non-200",
+    headers = ["Page", "Path", "Items", "KB", "SQL", "SQL ms", "App ms", "req/s", "mean ms", "p50 ms", "p99 ms", "non-200",
                "srv CPU", "other CPU"]
     rows = []
     for r in results:
@@ -440,7 +440,8 @@ def print_table(results: list[Measured]) -> None:
             r.page.label, r.page.path,
             "-" if prof.items is None else str(prof.items),
             f"{r.http_kb:.1f}", str(prof.queries), f"{prof.sql_ms:.2f}", f"{prof.inproc_ms:.1f}",
-            f"{load.rps:.0f}" if load else "-", f"{load.p50_ms:.1f}" if load else "-",
+            f"{load.rps:.0f}" if load else "-", f"{load.mean_ms:.1f}" if load else "-",
+            f"{load.p50_ms:.1f}" if load else "-",
             f"{load.p99_ms:.1f}" if load else "-",
             str(load.not_200 + load.socket_errors) if load else "-",
             f"{r.cpu.server:.2f}" if r.cpu else "-", f"{r.cpu.other:.2f}" if r.cpu else "-",
@@ -454,6 +455,11 @@ def print_table(results: list[Measured]) -> None:
     print("  ".join("-" * w for w in widths))
     for row in rows:
         print(line(row))
+
+
+def _shape(statement: str) -> str:
+    """A statement with its IN (?, ?, ...) lists folded, so pages of different sizes compare."""
+    return re.sub(r"\(\?(?:, \?)*\)", "(?...)", statement)
 
 
 def query_checks(profiles: dict[str, Profile], pages: dict[str, Page]) -> tuple[bool, list[str]]:
@@ -470,7 +476,7 @@ def query_checks(profiles: dict[str, Profile], pages: dict[str, Page]) -> tuple[
         lines.append(f"  GROWS  {what}: {pa.queries} -> {pb.queries} queries, "
                      f"{len(pa.transaction)} -> {len(pb.transaction)} BEGIN/COMMIT "
                      f"(again: {pa.again[0]} -> {pb.again[0]})")
-        extra = Counter(pb.statements) - Counter(pa.statements)
+        extra = Counter(map(_shape, pb.statements)) - Counter(map(_shape, pa.statements))
         for statement, n in extra.most_common(5):
             lines.append(f"         +{n}x {statement[:160]}")
         for load, n in (pb.relationship_loads - pa.relationship_loads).most_common(5):
@@ -607,6 +613,12 @@ def main() -> int:
         for text in query_lines:
             print(text)
         print()
+        skewed = [r for r in results if r.load and r.load.p99_ms > 10 * max(r.load.p50_ms, 0.1)]
+        if skewed:
+            print(f"Note: p99 is over 10x p50 on {len(skewed)} of {len(results)} pages. With more clients than the "
+                  "one worker can serve, gevent keeps serving a keep-alive connection whose next request is "
+                  "already waiting (reading it never blocks, so that greenlet never yields) while other "
+                  "connections wait: the median flatters, the mean (= clients / req/s) and p99 do not.")
         busiest = max((r.cpu.other for r in results if r.cpu), default=0.0)
         if busiest > 0.25:
             print(f"Warning: other processes kept up to {busiest:.2f} of this machine's {os.cpu_count()} cores busy "

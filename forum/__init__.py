@@ -11,7 +11,7 @@ from .extensions import csrf, db, limiter, login_manager, migrate, socketio
 
 
 def create_app(config: Config | None = None) -> Flask:
-    """Build the app: config -> extensions -> blueprints -> socket handlers -> errors."""
+    """Build the app: config -> extensions (with socket handlers) -> blueprints -> errors."""
     config = config or Config()
     app = Flask(
         __name__,
@@ -24,7 +24,6 @@ def create_app(config: Config | None = None) -> Flask:
     configure_proxy(app)
     configure_extensions(app)
     configure_blueprints(app)
-    configure_sockets(app)
     configure_errors(app)
     configure_cli(app)
     return app
@@ -52,6 +51,10 @@ def configure_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
+    # Handlers must be registered before the first init_app: Flask-SocketIO keeps handlers
+    # declared before a server exists and gives them to every server it creates later.
+    from . import sockets  # noqa: F401
+
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -69,10 +72,6 @@ def configure_blueprints(app: Flask) -> None:
     from .web import register_blueprints
 
     register_blueprints(app)
-
-
-def configure_sockets(app: Flask) -> None:
-    from . import sockets  # noqa: F401  (registers the handlers on import)
 
 
 def configure_errors(app: Flask) -> None:

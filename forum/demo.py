@@ -15,9 +15,9 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from .extensions import db
-from .models import Authority, AuthorityDomain, Role, Status, Topic, User, utcnow
+from .models import Authority, AuthorityDomain, Role, Room, Status, Topic, User, utcnow
 from .names import username_key
-from .services import threads
+from .services import chat, threads
 
 AUTHORITIES = [
     ("Wigan Council", "wigan", 1, ["wigan.gov.uk"]),
@@ -68,6 +68,24 @@ THREADS = [
     ("moderator", "supporting-social-workers", None, "discussion", "Welcome to Practice Exchange: introduce yourself",
      "Welcome! This is a space for practitioners across our partner authorities to share practice and ask each other questions.\n\nPlease say hello: your role, your authority, and one thing you're working on. Remember not to share anything that could identify a child or family.",
      "welcome", []),
+]
+
+
+ROOMS = [
+    # slug, name, topic slug, authority slug, description
+    ("supporting-social-workers", "Supporting social workers", "supporting-social-workers", None, "Drop in, say hello, ask anything about the job."),
+    ("using-evidence", "Using evidence in practice", "using-evidence", None, "Quick questions about research and what works."),
+    ("supervision", "Supervision and reflection", "supervision", None, "Swap supervision ideas and reflective models."),
+    ("wigan-team", "Wigan practitioners", "supporting-social-workers", "wigan", "For Wigan Council colleagues and centre staff."),
+    ("birmingham-team", "Birmingham practitioners", "supporting-social-workers", "birmingham", "For Birmingham Children's Trust colleagues and centre staff."),
+    ("walsall-team", "Walsall practitioners", "supporting-social-workers", "walsall", "For Walsall Council colleagues and centre staff."),
+]
+
+MESSAGES = [
+    ("supporting-social-workers", "moderator", "Welcome to the chat! This room is open to everyone in the network."),
+    ("supporting-social-workers", "member.wigan", "Morning all. Anyone else doing **duty** today?"),
+    ("supporting-social-workers", "member.birmingham", "Yes, here too. Busy start!"),
+    ("wigan-team", "lead.wigan", "Reminder: team huddle at 2pm. Bring one thing that went well this week."),
 ]
 
 
@@ -130,6 +148,16 @@ def load_demo() -> bool:
         )
         for replier, text in replies:
             threads.reply(users[replier], thread.id, text)
+    rooms = {}
+    for position, (slug, name, topic, authority, description) in enumerate(ROOMS):
+        rooms[slug] = Room(
+            slug=slug, name=name, topic_id=topics[topic].id, position=position,
+            authority_id=authorities[authority].id if authority else None, description=description,
+        )
+        db.session.add(rooms[slug])
+    db.session.commit()
+    for room, author, text in MESSAGES:
+        chat.send_message(users[author], rooms[room].id, text)
     # Spread the demo threads over the last few days so "latest" reads naturally.
     for age, thread in enumerate(reversed(list(db.session.execute(select(threads.Thread)).scalars()))):
         thread.created_at = thread.created_at - timedelta(days=age)

@@ -46,8 +46,10 @@ def emit_now(name: str, payload: Any, room: str) -> None:
 
 def emit_after_commit(name: str, payload: Any, room: str) -> None:
     """Queue an event for after the current transaction commits; drop it on rollback."""
-    pending = db.session().info.setdefault("pending_emits", [])
-    pending.append((name, payload, room))
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so a rollback, not a later unrelated commit, decides its fate
+    session.info.setdefault("pending_emits", []).append((name, payload, room))
 
 
 @event.listens_for(Session, "after_commit")
@@ -57,8 +59,8 @@ def _flush_emits(session) -> None:
         emit_now(name, payload, room)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_emits(session) -> None:
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_emits(session, previous_transaction) -> None:
     session.info.pop("pending_emits", None)
 
 

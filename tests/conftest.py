@@ -185,3 +185,43 @@ def new_browser(app):
 
 def body_text(response) -> str:
     return response.get_data(as_text=True)
+
+
+class SocketUser:
+    """A Flask-SocketIO test client for a signed-in browser, run outside the test's app context."""
+
+    def __init__(self, app, browser: Browser, auth: dict | None = None):
+        from forum.extensions import socketio
+
+        self.browser = browser
+        auth = {"csrf_token": browser.token} if auth is None else auth
+        self.client = _isolated(socketio.test_client, app, flask_test_client=browser.client, auth=auth)
+
+    @property
+    def connected(self) -> bool:
+        return self.client.is_connected()
+
+    def call(self, event: str, payload=None) -> dict:
+        """Emit an event and return its ack."""
+        ack = _isolated(self.client.emit, event, payload, callback=True)
+        _see_fresh_data()
+        return ack
+
+    def received(self, name: str | None = None) -> list:
+        events = _isolated(self.client.get_received)
+        return [e["args"][0] if e["args"] else None for e in events if name is None or e["name"] == name]
+
+    def disconnect(self) -> None:
+        _isolated(self.client.disconnect)
+
+
+@pytest.fixture
+def socket_for(app, new_browser):
+    """socket_for(user) -> a connected SocketUser signed in as that user."""
+
+    def make(user: User, **kwargs) -> SocketUser:
+        b = new_browser()
+        b.sign_in(user)
+        return SocketUser(app, b, **kwargs)
+
+    return make
