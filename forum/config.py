@@ -66,6 +66,7 @@ class Config:
         self.OUTBOX_PATH = os.environ.get("FORUM_OUTBOX", str(INSTANCE / "outbox"))
         self.PUBLIC_URL = os.environ.get("FORUM_PUBLIC_URL", "http://127.0.0.1:5000")
         self.PROXY_COUNT = int(os.environ.get("FORUM_PROXY_COUNT", "0"))
+        self.CHAT_RATE_LIMIT = os.environ.get("FORUM_CHAT_RATE_LIMIT", "10/10 seconds")
         self.POSTS_PER_PAGE = 20
         self.THREADS_PER_PAGE = 30
         self.VERIFY_TOKEN_MAX_AGE = 60 * 60 * 48
