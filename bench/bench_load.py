@@ -77,9 +77,9 @@ function done(summary, latency, requests)
   for _, value in ipairs(all) do total = total + value end
   local e = summary.errors
   io.write(string.format(
-    "BENCH_RESULT requests=%d timed=%d duration_us=%d mean_us=%d p50_us=%d p99_us=%d not_200=%d socket_errors=%d\\n",
+    "BENCH_RESULT requests=%d timed=%d duration_us=%d mean_us=%d p50_us=%d p99_us=%d not_200=%d socket_errors=%d timeouts=%d\\n",
     summary.requests, #all, summary.duration, #all > 0 and total / #all or 0, pick(0.50), pick(0.99),
-    not_ok_total, e.connect + e.read + e.write + e.timeout))
+    not_ok_total, e.connect + e.read + e.write, e.timeout))
 end
 """
 
@@ -95,7 +95,8 @@ class LoadResult:
     p50_ms: float
     p99_ms: float
     not_200: int
-    socket_errors: int
+    socket_errors: int  # connect, read and write errors
+    timeouts: int = 0  # wrk's count of connections seen waiting longer than --timeout
 
     @property
     def rps(self) -> float:
@@ -139,6 +140,7 @@ def run_wrk(url: str, headers: dict[str, str], seconds: float, connections: int,
         p99_ms=int(values["p99_us"]) / 1000,
         not_200=int(values["not_200"]),
         socket_errors=int(values["socket_errors"]),
+        timeouts=int(values["timeouts"]),
     )
 
 

@@ -618,21 +618,25 @@ def main() -> int:
                   "already waiting (reading it never blocks, so that greenlet never yields) while other "
                   "connections wait: the median flatters, the mean (= clients / req/s) and p99 do not.")
         # Little's law: with N connections each waiting on one request, the mean latency
-        # cannot exceed N / throughput. A larger mean means the latency figures are off.
+        # cannot exceed N / throughput; a larger mean means the latency figures are not sound.
         impossible = [r for r in results if r.load and r.load.rps
                       and r.load.mean_ms > 1.5 * 1000 * args.connections / r.load.rps]
         if impossible:
-            print(f"Note: on {len(impossible)} of {len(results)} pages {tool}'s mean latency is above clients / req/s "
+            print(f"Note: on {len(impossible)} of {len(results)} pages the mean latency is above clients / req/s "
                   f"(e.g. {impossible[0].load.mean_ms:.0f} ms > {1000 * args.connections / impossible[0].load.rps:.0f} ms "
                   f"for '{impossible[0].page.label}'), which {args.connections} connections with one request "
-                  "each cannot produce: its latency histogram overstates there. Trust req/s; read p50/p99 as "
-                  "the shape of the distribution, not exact values.")
+                  "each cannot produce: trust req/s there, not the latency columns.")
         starved = [r.cpu.server for r in results if r.cpu and r.cpu.other > 0.25]
         if starved and min(starved) < 0.9:
             print(f"Warning: other processes kept up to {max(r.cpu.other for r in results if r.cpu):.2f} of this "
                   f"machine's {os.cpu_count()} cores busy, and the one-worker server got as little as "
                   f"{min(starved):.2f} of a core (the CPU columns): req/s read low. Re-run on a quiet machine "
                   "for numbers to compare.")
+        timeouts = sum(r.load.timeouts for r in results if r.load)
+        if timeouts:
+            print(f"Note: wrk counted {timeouts} 'timeouts' in all: its 2-second check of connections whose "
+                  "request is older than --timeout (10 s) or that have not sent one yet. No request failed for "
+                  "it; a real failure shows in the non-200 column.")
         print(f"Total {time.perf_counter() - started:.0f} s. "
               + ("All pages answered 200." if failures == 0 else f"{failures} requests failed or were not 200."))
         return 0 if ok_queries and failures == 0 else 1
