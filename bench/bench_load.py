@@ -61,12 +61,15 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local all, not_ok_total = {}, 0
+  local all, not_ok_total, fewest, most = {}, 0, nil, 0
   for _, thread in ipairs(threads) do
     not_ok_total = not_ok_total + (thread:get("not_ok") or 0)
-    for _, value in ipairs(thread:get("latencies") or {}) do
+    local mine = thread:get("latencies") or {}
+    for _, value in ipairs(mine) do
       all[#all + 1] = value
     end
+    fewest = math.min(fewest or #mine, #mine)
+    most = math.max(most, #mine)
   end
   table.sort(all)
   local function pick(fraction)
@@ -77,9 +80,9 @@ function done(summary, latency, requests)
   for _, value in ipairs(all) do total = total + value end
   local e = summary.errors
   io.write(string.format(
-    "BENCH_RESULT requests=%d timed=%d duration_us=%d mean_us=%d p50_us=%d p99_us=%d not_200=%d socket_errors=%d timeouts=%d\\n",
+    "BENCH_RESULT requests=%d timed=%d duration_us=%d mean_us=%d p50_us=%d p99_us=%d not_200=%d socket_errors=%d timeouts=%d fewest=%d most=%d\\n",
     summary.requests, #all, summary.duration, #all > 0 and total / #all or 0, pick(0.50), pick(0.99),
-    not_ok_total, e.connect + e.read + e.write, e.timeout))
+    not_ok_total, e.connect + e.read + e.write, e.timeout, fewest or 0, most))
 end
 """
 
@@ -97,6 +100,8 @@ class LoadResult:
     not_200: int
     socket_errors: int  # connect, read and write errors
     timeouts: int = 0  # wrk's count of connections seen waiting longer than --timeout
+    fewest: int = 0  # responses to the client that got fewest (one client = one connection)
+    most: int = 0  # ... and to the one that got most
 
     @property
     def rps(self) -> float:
@@ -141,6 +146,8 @@ def run_wrk(url: str, headers: dict[str, str], seconds: float, connections: int,
         not_200=int(values["not_200"]),
         socket_errors=int(values["socket_errors"]),
         timeouts=int(values["timeouts"]),
+        fewest=int(values["fewest"]),
+        most=int(values["most"]),
     )
 
 
@@ -194,6 +201,8 @@ def run_python(url: str, headers: dict[str, str], seconds: float, connections: i
         p99_ms=_percentile(everything, 0.99) * 1000,
         not_200=sum(c[0] for c in counts),
         socket_errors=sum(c[1] for c in counts),
+        fewest=min(len(per_client) for per_client in latencies),
+        most=max(len(per_client) for per_client in latencies),
     )
 
 

@@ -431,8 +431,8 @@ def check_page(port: int, page: Page, cookie: str) -> float:
 
 
 def print_table(results: list[Measured]) -> None:
-    headers = ["Page", "Path", "Items", "KB", "SQL", "SQL ms", "App ms", "req/s", "mean ms", "p50 ms", "p99 ms", "non-200",
-               "srv CPU", "other CPU"]
+    headers = ["Page", "Path", "Items", "KB", "SQL", "SQL ms", "App ms", "req/s", "mean ms", "p50 ms", "p99 ms",
+               "per client", "non-200", "srv CPU", "other CPU"]
     rows = []
     for r in results:
         load, prof = r.load, r.profile
@@ -443,6 +443,7 @@ def print_table(results: list[Measured]) -> None:
             f"{load.rps:.0f}" if load else "-", f"{load.mean_ms:.1f}" if load else "-",
             f"{load.p50_ms:.1f}" if load else "-",
             f"{load.p99_ms:.1f}" if load else "-",
+            f"{load.fewest}-{load.most}" if load else "-",
             str(load.not_200 + load.socket_errors) if load else "-",
             f"{r.cpu.server:.2f}" if r.cpu else "-", f"{r.cpu.other:.2f}" if r.cpu else "-",
         ])
@@ -602,6 +603,8 @@ def main() -> int:
               f"{args.seconds:g} s per page, load by {tool}; signed in as {seeded.username}")
         print("  SQL = queries per request; SQL ms / App ms = median time in queries / whole request, "
               "in-process (test client, no network)")
+        print("  latency = per request, from sending it to the whole response; per client = fewest-most "
+              "responses one client (one keep-alive connection) got in the run")
         print("  srv CPU / other CPU = cores used during the run by the server / by processes other than "
               "the server and the load generator")
         print()
@@ -611,12 +614,15 @@ def main() -> int:
         for text in query_lines:
             print(text)
         print()
-        skewed = [r for r in results if r.load and r.load.p99_ms > 10 * max(r.load.p50_ms, 0.1)]
-        if skewed:
-            print(f"Note: p99 is over 10x p50 on {len(skewed)} of {len(results)} pages. With more clients than the "
-                  "one worker can serve, gevent keeps serving a keep-alive connection whose next request is "
-                  "already waiting (reading it never blocks, so that greenlet never yields) while other "
-                  "connections wait: the median flatters, the mean (= clients / req/s) and p99 do not.")
+        uneven = [r for r in results if r.load and r.load.fewest * 3 < r.load.most]
+        if uneven:
+            worst = min(uneven, key=lambda r: r.load.fewest / max(r.load.most, 1))
+            print(f"Note: responses per client were uneven on {len(uneven)} of {len(results)} pages (e.g. "
+                  f"{worst.load.fewest} for one client, {worst.load.most} for another on '{worst.page.label}': the "
+                  "'per client' column). With more clients than the one worker can serve, gevent keeps serving a "
+                  "keep-alive connection whose next request has already arrived (reading it does not block, so "
+                  "that greenlet never yields) while the others wait. p99 and the slowest clients show it; p50 "
+                  "and the mean, taken over completed requests only, flatter.")
         # Little's law: with N connections each waiting on one request, the mean latency
         # cannot exceed N / throughput; a larger mean means the latency figures are not sound.
         impossible = [r for r in results if r.load and r.load.rps

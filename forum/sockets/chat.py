@@ -31,13 +31,15 @@ def join(user, data):
     """
     room = chat.get_room(user, int_field(data, "room_id"))
     since = int_field(data, "since_rev", required=False)
+    # Subscribe before reading: a change committed in between then arrives live as well as
+    # in the answer (the client drops the repeat by id and rev), and is never missed.
+    join_room(chat_room(room.id))
     if since is None:
         messages, has_more = chat.recent(user, room.id)
         more_changes = False
     else:
         messages, more_changes, _ = chat.changes_since(user, room.id, since)
         has_more = None
-    join_room(chat_room(room.id))
     presence().join(room.id, request.sid, _person(user))
     _announce_presence(room.id)
     return {

@@ -56,13 +56,14 @@
   }
 
   socket.on("connect", async () => {
-    setStatus("Live", "live");
+    setStatus("Connecting…", "offline");
     const ack = await request("chat:join", { room_id: roomId, since_rev: rev });
     if (!ack.ok) {
       setStatus(ack.error || "Could not join the room.", "offline");
       return;
     }
     joined = true;
+    setStatus("Live", "live");
     apply(ack.messages);
     let more = ack.more_changes;
     while (more) {
