@@ -173,6 +173,11 @@ def can_review_accounts(user: Any) -> bool:
     return is_staff(user)
 
 
+def can_manage_people(user: Any) -> bool:
+    """Roles and authorities are changed by admins only."""
+    return is_admin(user)
+
+
 def can_view_profile(user: Any, other: User) -> bool:
     return _active(user) and (other.is_active or is_staff(user) or other.id == user.id)
 

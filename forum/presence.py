@@ -1,8 +1,8 @@
 """Who is in which chat room right now: in Redis with several processes, in memory otherwise.
 
 Presence is kept per socket (one person may have several tabs open) and reported per person.
-A process that dies leaves its sockets behind in Redis until they are swept at its next start;
-presence is a courtesy, never a permission, so a stale entry shows a name, nothing more.
+A process that dies without closing its sockets leaves their entries behind in Redis (no sweep
+yet); presence is a courtesy, never a permission, so a stale entry shows a name, nothing more.
 """
 
 from __future__ import annotations

@@ -350,6 +350,30 @@ def reject_account(actor: User, user_id: int) -> User:
     return user
 
 
+def set_role_and_authority(actor: User, user_id: int, role: str, authority_id: int | None) -> User:
+    """Change someone's role or authority (admins). Their open sockets are cut at once, so
+    rooms they may no longer read stop reaching them; their pages reload with the new rights."""
+    begin_write()
+    policy.require(policy.can_manage_people(actor))
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    try:
+        new_role = Role(role).value
+    except ValueError:
+        raise Invalid("Choose a role from the list.", field="role") from None
+    if authority_id is not None and db.session.get(Authority, authority_id) is None:
+        raise Invalid("Choose an authority from the list.", field="authority")
+    if new_role == Role.LEAD.value and authority_id is None:
+        raise Invalid("A partner lead must belong to an authority.", field="authority")
+    changed = (user.role, user.authority_id) != (new_role, authority_id)
+    user.role, user.authority_id = new_role, authority_id
+    db.session.commit()
+    if changed:
+        realtime.disconnect_user(user.id)
+    return user
+
+
 def create_admin(username: str, email: str, display_name: str, password: str) -> User:
     """The first admin of a real install (`flask forum create-admin`)."""
     begin_write()

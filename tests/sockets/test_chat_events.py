@@ -185,3 +185,28 @@ def test_a_revoked_sign_in_cannot_act_even_before_its_socket_is_cut(app, world, 
     ack = client.call("chat:send", {"room_id": rooms["network"].id, "body": "still here?"})
     assert ack["ok"] is False and "signed out" in ack["error"]
     assert db.session.scalar(select(func.count(Message.id))) == 0
+
+
+def test_moving_someone_to_another_authority_cuts_their_sockets_and_the_old_room(app, world, rooms, socket_for):
+    from forum.services import accounts
+
+    mover, stayer = socket_for(world.member), socket_for(world.lead)
+    assert mover.call("chat:join", {"room_id": rooms["own"].id})["ok"]
+    stayer.call("chat:join", {"room_id": rooms["own"].id})
+    accounts.set_role_and_authority(world.admin, world.member.id, "member", world.birmingham.id)
+    assert not mover.connected
+    stayer.call("chat:send", {"room_id": rooms["own"].id, "body": "Wigan only now"})
+    assert all(m["body"] != "Wigan only now" for m in mover.received("chat:message"))
+    again = socket_for(world.member)
+    assert again.call("chat:join", {"room_id": rooms["own"].id})["ok"] is False
+    assert again.call("chat:join", {"room_id": rooms["other"].id})["ok"] is True
+
+
+def test_only_admins_change_roles(app, world):
+    from forum.errors import Forbidden
+    from forum.services import accounts
+
+    with pytest.raises(Forbidden):
+        accounts.set_role_and_authority(world.moderator, world.member.id, "admin", None)
+    db.session.refresh(world.member)
+    assert world.member.role == "member"
