@@ -519,6 +519,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def _raise_on_signal(signum, frame) -> None:
+    print(f"\nStopped by signal {signum}.", file=sys.stderr)
     raise SystemExit(128 + signum)
 
 
@@ -530,6 +531,8 @@ def main() -> int:
     elif tool == "wrk" and not bench_load.wrk_path():
         print("wrk is not installed (apt-get install -y wrk); use --loadgen python", file=sys.stderr)
         return 2
+    # Ctrl-C raises KeyboardInterrupt even when started with SIGINT ignored (a background job).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_on_signal)
     signal.signal(signal.SIGHUP, _raise_on_signal)
 
