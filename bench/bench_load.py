@@ -129,12 +129,16 @@ def run_wrk(url: str, headers: dict[str, str], seconds: float, connections: int,
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(url)
-    completed = subprocess.run(
-        command, capture_output=True, text=True, timeout=seconds + 30, check=False
-    )
-    match = _RESULT.search(completed.stdout)
-    if completed.returncode != 0 or not match:
-        raise RuntimeError(f"wrk failed ({completed.returncode}):\n{completed.stdout}\n{completed.stderr}")
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        stdout, stderr = process.communicate(timeout=seconds + 30)
+    finally:
+        if process.poll() is None:  # interrupted or timed out: never leave wrk running
+            process.kill()
+            process.wait()
+    match = _RESULT.search(stdout)
+    if process.returncode != 0 or not match:
+        raise RuntimeError(f"wrk failed ({process.returncode}):\n{stdout}\n{stderr}")
     values = dict(part.split("=", 1) for part in match.group(1).split())
     return LoadResult(
         tool="wrk",

@@ -622,10 +622,11 @@ def main() -> int:
             worst = min(uneven, key=lambda r: r.load.fewest / max(r.load.most, 1))
             print(f"Note: responses per client were uneven on {len(uneven)} of {len(results)} pages (e.g. "
                   f"{worst.load.fewest} for one client, {worst.load.most} for another on '{worst.page.label}': the "
-                  "'per client' column). With more clients than the one worker can serve, gevent keeps serving a "
-                  "keep-alive connection whose next request has already arrived (reading it does not block, so "
-                  "that greenlet never yields) while the others wait. p99 and the slowest clients show it; p50 "
-                  "and the mean, taken over completed requests only, flatter.")
+                  "'per client' column). gunicorn's gevent worker serves a keep-alive connection's requests in a "
+                  "loop that never yields (gunicorn/workers/base_async.py): when the next request has already "
+                  "arrived, reading it does not block, so one greenlet keeps the worker while other connections "
+                  "wait. p99 and the slowest clients show it; p50 and the mean, over completed requests only, "
+                  "flatter.")
         # Little's law: with N connections each waiting on one request, the mean latency
         # cannot exceed N / throughput; a larger mean means the latency figures are not sound.
         impossible = [r for r in results if r.load and r.load.rps

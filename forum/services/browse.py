@@ -1,8 +1,9 @@
 """Read-side queries: lists of threads and pages of posts, filtered by policy in SQL.
 
-Each page costs a fixed number of queries whatever the number of threads or posts: lists
-use keyset-friendly indexes and LIMIT n+1 for "older", and a thread page selects its posts
-by number, not by OFFSET.
+Each page costs a fixed number of queries whatever the number of threads or posts. Lists
+pick the page's thread ids first (an index-only walk, LIMIT n+1 for "older") and only then
+load those threads with their joins, so a deep page does not build rows it skips; a thread
+page selects its posts by number, not by OFFSET.
 """
 
 from __future__ import annotations
@@ -50,16 +51,24 @@ def _page_number(raw) -> int:
 def _threads(actor: User, *conditions, page, order=None) -> ThreadList:
     per_page = current_app.config["THREADS_PER_PAGE"]
     page = _page_number(page)
-    query = (
-        select(Thread)
-        .where(policy.readable_threads(actor), *conditions)
-        .options(selectinload(Thread.tags))
-        .order_by(*(order or (Thread.last_post_at.desc(), Thread.id.desc())))
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
+    order = order or (Thread.last_post_at.desc(), Thread.id.desc())
+    ids = list(
+        db.session.scalars(
+            select(Thread.id)
+            .where(policy.readable_threads(actor), *conditions)
+            .order_by(*order)
+            .limit(per_page + 1)
+            .offset((page - 1) * per_page)
+        )
     )
-    rows = list(db.session.execute(query).scalars())
-    return ThreadList(rows[:per_page], page, len(rows) > per_page)
+    rows: list[Thread] = []
+    if ids:
+        rows = list(
+            db.session.scalars(
+                select(Thread).where(Thread.id.in_(ids[:per_page])).options(selectinload(Thread.tags)).order_by(*order)
+            )
+        )
+    return ThreadList(rows, page, len(ids) > per_page)
 
 
 def latest(actor: User, page=1) -> ThreadList:
@@ -114,7 +123,9 @@ def topics_with_counts(actor: User) -> list[tuple[Topic, int]]:
 
 def thread_page(actor: User, thread_id: int, page=1) -> PostPage:
     """One page of a thread's posts, with the actor's helpful marks, in a fixed number of queries."""
-    thread = policy.require_read_thread(actor, db.session.get(Thread, thread_id))
+    thread = policy.require_read_thread(
+        actor, db.session.get(Thread, thread_id, options=[selectinload(Thread.tags)])
+    )
     per_page = current_app.config["POSTS_PER_PAGE"]
     pages = max(1, -(-thread.post_count // per_page))
     page = min(_page_number(page), pages)

@@ -78,6 +78,8 @@ def test_registration_errors_have_no_serious_accessibility_problems(axe_source, 
         ("a topic page", "/topics/supervision"),
         ("a thread page", DEMO_THREAD),
         ("the new-thread page", "/threads/new"),
+        ("the chat room list", "/rooms"),
+        ("a live chat room", "/rooms/supporting-social-workers"),
     ],
 )
 def test_member_pages_have_no_serious_accessibility_problems(axe_source, axe_context, what, path):
@@ -223,7 +225,7 @@ def test_pages_run_under_strict_csp_without_violations(live_server, new_context)
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
     sign_in(page, "member.wigan", live_server.demo_password)
     thread = thread_path(page, DEMO_THREAD)
-    for path in ["/latest", thread, "/threads/new", "/topics/supervision"]:
+    for path in ["/latest", thread, "/threads/new", "/topics/supervision", "/rooms/supporting-social-workers"]:
         response = page.goto(path)
         policy = response.headers["content-security-policy"]
         assert "'nonce-" in policy and "'unsafe-inline'" not in policy, policy
