@@ -40,7 +40,13 @@
   list.querySelectorAll("li.message").forEach((li) => byId.set(Number(li.dataset.id), li));
 
   // ---- connection ----------------------------------------------------------------------
-  const socket = window.io({ auth: { csrf_token: csrf }, reconnectionDelayMax: 10000 });
+  // Websocket first (one connection, no polling round trips); long-polling if a proxy blocks it.
+  const socket = window.io({
+    auth: { csrf_token: csrf },
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
+    reconnectionDelayMax: 10000,
+  });
 
   function setStatus(text, kind) {
     statusLine.textContent = text;

@@ -9,6 +9,9 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
+# Delivery between two pages crosses the server; allow for a loaded CI machine.
+expect.set_options(timeout=15_000)
+
 
 def open_room(context, slug: str = "wigan-team"):
     page = context.new_page()
