@@ -15,16 +15,24 @@ For each N in --clients:
 3. A sender signed in as moderator sends --messages messages, each with a unique client_id
    and a body carrying its sequence number and send time (CLOCK_MONOTONIC, shared by every
    process on the machine). Pacing is closed-loop: the next message goes after the previous
-   ack and only while fewer than --window messages are still on their way to some receiver,
-   so the run measures what the server sustains instead of filling its queues.
+   ack (--acks 1) and only while fewer than --window messages are still on their way to some
+   receiver, so the run measures what the server sustains instead of filling its queues.
+   Keep --acks at 1 on SQLite: concurrent chat:send handlers freeze the one worker (below).
 4. Every receiver records each chat:message with its receive time. Reported per N: time to
    connect and to join all clients, delivered messages/s (all deliveries / first send to
-   last delivery), p50/p99/max send-to-receive latency, lost (N x sent minus unique
-   deliveries) and duplicated deliveries (both must be 0), failed sends, dropped sockets,
+   last delivery), p50/p99/max send-to-receive latency, lost (N x messages stored minus
+   unique deliveries) and duplicated deliveries (both must be 0), failed sends, dropped sockets,
    CPU used by the server's worker and by this process, and the worker's RSS.
 5. Prints a table for all N and stops the server (also on an error, Ctrl-C or SIGTERM).
 
 Only ever talks to 127.0.0.1. Exit status: 0 when nothing was lost, duplicated or refused.
+
+Why one send at a time (--acks 1): chat:send takes SQLite's write lock (BEGIN IMMEDIATE) and
+then calls the rate limiter, which yields to other greenlets (a Redis round trip, or the
+memory storage starting its expiry threading.Timer, itself a greenlet under gevent). A second
+write that runs meanwhile waits for the lock in SQLite's busy handler, which sleeps without
+yielding: the whole worker stops for busy_timeout (10 s), every socket stalls, and that send
+fails with "database is locked". `--acks 4` reproduces it.
 """
 
 from __future__ import annotations
@@ -189,6 +197,7 @@ class Run:
     connect_s: float = 0.0
     join_s: float = 0.0
     sent: int = 0  # acked ok
+    stored: set[str] = field(default_factory=set)  # client_ids acked ok or delivered to anyone
     send_errors: list[str] = field(default_factory=list)
     stalls: int = 0  # waits on the window that gave up: a message did not reach everyone in time
     first_send_ns: int = 0
@@ -211,7 +220,7 @@ class Run:
 
     @property
     def expected(self) -> int:
-        return self.clients * self.sent
+        return self.clients * len(self.stored)
 
     @property
     def lost(self) -> int:
@@ -277,6 +286,8 @@ class Fanout:
                 run.latencies_ns.append(now - int(match.group(2)))
             count = self.reached.get(client_id, 0) + 1
             self.reached[client_id] = count
+            if count == 1:
+                run.stored.add(client_id)
             if count == clients:
                 self.completed += 1
                 self.progress.set()
@@ -392,6 +403,7 @@ async def measure(run: Run, server: LiveServer, pid: int, receiver: Session, sen
                     run.send_errors.append(f"message {seq}: {reason}")
                     return
                 run.sent += 1
+                run.stored.add(payload["client_id"])
                 run.last_send_ns = max(run.last_send_ns, sent_ns)
                 run.ack_ms.append((acked_ns - sent_ns) / 1e6)
             finally:
@@ -422,7 +434,7 @@ async def measure(run: Run, server: LiveServer, pid: int, receiver: Session, sen
             await asyncio.wait(in_flight, timeout=max(0.001, deadline - time.monotonic()))
 
         # Drain: until every receiver has every message, or nothing arrives for --stall-timeout.
-        while fanout.completed < run.sent and not run.drops:
+        while fanout.completed < len(run.stored) and not run.drops:
             fanout.progress.clear()
             wait = min(args.stall_timeout, deadline - time.monotonic())
             if wait <= 0:
@@ -430,7 +442,7 @@ async def measure(run: Run, server: LiveServer, pid: int, receiver: Session, sen
             before = run.deliveries
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(fanout.progress.wait(), wait)
-            if run.deliveries == before and fanout.completed < run.sent:
+            if run.deliveries == before and fanout.completed < len(run.stored):
                 break
         run.send_phase_s = time.perf_counter() - started
         run.server_cpu_s = cpu_seconds(pid) - cpu_server
@@ -604,7 +616,7 @@ def main() -> int:
                   f"per run; acks {args.acks}, window {args.window}):")
             print("  delivered/s = all chat:message deliveries / (last delivery - first send); latency = send "
                   "(before chat:send) to receive, over every delivery")
-            print("  lost = N x sent - unique deliveries; dup = deliveries of a message a client already had; "
+            print("  lost = N x messages stored (acked, or seen by anyone) - unique deliveries; dup = deliveries of a message a client already had; "
                   "CPU = cores used while sending; RSS = the gunicorn worker's")
             print()
             print_table(runs)

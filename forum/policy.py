@@ -14,7 +14,7 @@ from sqlalchemy import false, or_
 from sqlalchemy.sql import ColumnElement
 
 from .errors import Forbidden, NotFound
-from .models import Message, Post, Role, Room, Thread, ThreadKind, User
+from .models import Message, PeerSession, Post, Role, Room, Thread, ThreadKind, User
 
 
 def _active(user: Any) -> bool:
@@ -119,6 +119,65 @@ def can_pin_or_lock(user: Any, thread: Thread) -> bool:
     return can_read_thread(user, thread) and moderates_space(user, thread.authority_id)
 
 
+# --- live peer sessions ------------------------------------------------------------------
+
+
+def can_view_session(user: Any, session: PeerSession) -> bool:
+    """Network sessions: every active member. Partner-only: the authority's members and staff."""
+    if not _active(user):
+        return False
+    return can_read_space(user, session.authority_id) if session.partner_only else True
+
+
+def can_schedule_session(user: Any, authority_id: int | None) -> bool:
+    """Partner leads schedule for their own authority; centre staff for any, or network-wide."""
+    if is_staff(user):
+        return True
+    return (
+        _active(user)
+        and user.role == Role.LEAD.value
+        and authority_id is not None
+        and user.authority_id == authority_id
+    )
+
+
+def is_session_host(user: Any, session: PeerSession) -> bool:
+    if not _active(user):
+        return False
+    return user.id == session.host_id or any(c.id == user.id for c in session.cohosts)
+
+
+def can_host_session(user: Any, session: PeerSession) -> bool:
+    """Hosts and co-hosts run a session; so may whoever moderates its authority's spaces."""
+    return can_view_session(user, session) and (
+        is_session_host(user, session) or moderates_space(user, session.authority_id)
+    )
+
+
+def can_edit_session(user: Any, session: PeerSession) -> bool:
+    return can_host_session(user, session) and session.cancelled_at is None
+
+
+def can_attend_session(user: Any, session: PeerSession, removed: bool = False) -> bool:
+    """Join the session's room (when open) and read its transcript (afterwards)."""
+    return can_view_session(user, session) and (not removed or can_host_session(user, session))
+
+
+def can_speak_in_session(user: Any, session: PeerSession, room: Room, *, is_open: bool,
+                         muted: bool, removed: bool) -> bool:
+    """Send in a session room: only while it is open; hosts always, others unless muted,
+    removed, or the room is locked to hosts."""
+    if not is_open or not can_attend_session(user, session, removed):
+        return False
+    if can_host_session(user, session):
+        return True
+    return not muted and not room.locked
+
+
+def can_export_transcript(user: Any, session: PeerSession) -> bool:
+    return can_host_session(user, session) or is_staff(user)
+
+
 # --- chat rooms --------------------------------------------------------------------------
 
 
@@ -135,12 +194,13 @@ def readable_rooms(user: Any) -> ColumnElement[bool]:
     """SQL filter for the rooms a user may list: the same rule as can_read_room."""
     if not _active(user):
         return false()
+    standing = Room.archived.is_(False) & (Room.kind == "standing")
     if is_staff(user):
-        return Room.archived.is_(False)
+        return standing
     clauses = [Room.authority_id.is_(None)]
     if user.authority_id is not None:
         clauses.append(Room.authority_id == user.authority_id)
-    return Room.archived.is_(False) & or_(*clauses)
+    return standing & or_(*clauses)
 
 
 def can_edit_message(user: Any, message: Message) -> bool:

@@ -1,12 +1,20 @@
 """Typed SQLAlchemy models, one module per area; import them from here."""
 
 from .chat import Message, Room, RoomRead
+from .notifications import Notification
+from .sessions import AttendanceSpan, PeerSession, Rsvp, SessionCohost, SessionParticipant
 from .spaces import Authority, AuthorityDomain, Topic
 from .threads import Post, PostRevision, Reaction, Tag, Thread, ThreadKind, thread_tags
 from .types import utcnow
 from .users import LoginSession, Role, Status, User
 
 __all__ = [
+    "AttendanceSpan",
+    "Notification",
+    "PeerSession",
+    "Rsvp",
+    "SessionCohost",
+    "SessionParticipant",
     "Authority",
     "LoginSession",
     "Message",

@@ -32,6 +32,10 @@ class Room(db.Model):
     authority_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "standing" rooms are always there; a "session" room belongs to one live peer session.
+    kind: Mapped[str] = mapped_column(String(20), default="standing")
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)  # only hosts may speak
+    pinned_message_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     event_seq: Mapped[int] = mapped_column(Integer, default=0)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)  # seq of the newest message

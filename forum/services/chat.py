@@ -64,8 +64,42 @@ def rooms_for(actor: User) -> list[RoomSummary]:
 
 
 def get_room(actor: User, room_id: int) -> Room:
-    """Fetch a room the actor may read; anything else is NotFound."""
-    return policy.require_read_room(actor, db.session.get(Room, room_id))
+    """Fetch a room the actor may read; anything else is NotFound.
+
+    A session's room is read by whoever may attend the session, unless a host removed them.
+    """
+    room = policy.require_read_room(actor, db.session.get(Room, room_id))
+    if room.kind == "session":
+        from . import sessions
+
+        session = sessions.session_for_room(room)
+        row = sessions.participant(session, actor)
+        if not policy.can_attend_session(actor, session, removed=bool(row and row.removed)):
+            raise NotFound("We could not find that room.")
+    return room
+
+
+def require_speak(actor: User, room: Room) -> None:
+    """Refuse, with the reason, a send or edit the room does not allow right now."""
+    if room.kind != "session":
+        policy.require(policy.can_send_in_room(actor, room), "You cannot send messages in this room.")
+        return
+    from .. import clock
+    from . import sessions
+
+    session = sessions.session_for_room(room)
+    row = sessions.participant(session, actor)
+    phase = session.phase(clock.now())
+    muted, removed = bool(row and row.muted), bool(row and row.removed)
+    if policy.can_speak_in_session(actor, session, room, is_open=phase == "open", muted=muted, removed=removed):
+        return
+    if phase == "upcoming":
+        raise Invalid(f"The room opens at {clock.to_uk(session.opens_at):%H:%M}. Messages can be sent then.")
+    if phase in ("closed", "cancelled"):
+        raise Invalid("This session has ended: its room is read-only now.")
+    if muted:
+        raise Invalid("A host has muted you for the rest of this session. You can still read along.")
+    raise Invalid("The host has locked the room: only hosts can speak just now.")
 
 
 def room_by_slug(actor: User, slug: str) -> Room:
@@ -153,8 +187,6 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
     """
     begin_write()
     room = get_room(actor, room_id)
-    policy.require(policy.can_send_in_room(actor, room), "You cannot send messages in this room.")
-    text = check_body(body)
     client_id = check_client_id(client_id)
     if client_id:
         existing = db.session.scalar(
@@ -164,6 +196,8 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
             if existing.room_id != room.id:
                 raise Invalid("That message id was already used in another room.")
             return existing, False
+    require_speak(actor, room)
+    text = check_body(body)
     reply_to = None
     if reply_to_id not in (None, ""):
         if not isinstance(reply_to_id, int):
@@ -209,6 +243,7 @@ def edit_message(actor: User, message_id, body) -> Message:
     begin_write()
     message = _get_message(actor, message_id)
     policy.require(policy.can_edit_message(actor, message), "You can only edit your own messages.")
+    require_speak(actor, message.room)
     text = check_body(body)
     if text == message.body:
         return message
@@ -263,8 +298,9 @@ def _get_message(actor: User, message_id) -> Message:
     if not isinstance(message_id, int):
         raise NotFound("We could not find that message.")
     message = db.session.get(Message, message_id)
-    if message is None or not policy.can_read_room(actor, message.room):
+    if message is None:
         raise NotFound("We could not find that message.")
+    get_room(actor, message.room_id)
     return message
 
 

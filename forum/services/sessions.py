@@ -1,0 +1,646 @@
+"""Live peer sessions: scheduling, RSVPs with a waiting list, opening and closing by the clock,
+host controls, attendance, transcript and summary. HTTP views and socket handlers share these."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+
+from .. import clock, policy, realtime
+from ..content import render_markdown
+from ..database import begin_write
+from ..errors import Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..mail import public_link, send_mail
+from ..models import (
+    AttendanceSpan,
+    PeerSession,
+    Room,
+    Rsvp,
+    SessionParticipant,
+    Topic,
+    User,
+)
+from ..names import clean_text_line
+from . import notify
+
+TITLE_MAX = 150
+TEXT_MAX = 10_000
+CAPACITY_MAX = 500
+GOING, WAITING, NOT_GOING = "going", "waiting", "not_going"
+
+
+@dataclass
+class SessionForm:
+    title: str
+    description: str
+    agenda: str
+    topic_id: int | None
+    authority_id: int | None
+    partner_only: bool
+    starts_local: datetime | None  # UK wall-clock time
+    duration_minutes: int | None
+    capacity: int | None
+    cohost_usernames: str = ""
+
+
+def session_room_name(session_id: int) -> str:
+    return f"session:{session_id}"
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def get_session(actor: User, session_id: int) -> PeerSession:
+    """Fetch a session the actor may see; anything else (partner-only elsewhere) is NotFound."""
+    session = db.session.get(PeerSession, session_id) if isinstance(session_id, int) else None
+    if session is None or not policy.can_view_session(actor, session):
+        raise NotFound("We could not find that session.")
+    return session
+
+
+def session_for_room(room: Room) -> PeerSession | None:
+    if room.kind != "session":
+        return None
+    return db.session.scalar(select(PeerSession).where(PeerSession.room_id == room.id))
+
+
+def participant(session: PeerSession, user: User) -> SessionParticipant | None:
+    return db.session.get(SessionParticipant, (session.id, user.id))
+
+
+def visible_sessions(actor: User, upcoming: bool = True, limit: int = 50) -> list[PeerSession]:
+    """Sessions the actor may attend, soonest first (or most recent first for past ones)."""
+    now = clock.now()
+    query = select(PeerSession)
+    if not policy.is_staff(actor):
+        allowed = [PeerSession.partner_only.is_(False)]
+        if actor.authority_id is not None:
+            allowed.append(PeerSession.authority_id == actor.authority_id)
+        query = query.where(or_(*allowed))
+    # Extensions add at most 30 minutes, so "not ended" is ends_at within that margin, refined
+    # by the clock below.
+    if upcoming:
+        margin = timedelta(minutes=PeerSession.MAX_EXTENSION_MINUTES)
+        query = query.where(PeerSession.ends_at >= now - margin).order_by(PeerSession.starts_at)
+    else:
+        query = query.where(PeerSession.ends_at < now).order_by(PeerSession.starts_at.desc())
+    rows = list(db.session.scalars(query.limit(limit)))
+    if upcoming:
+        rows = [s for s in rows if s.phase(now) in ("upcoming", "open", "cancelled")]
+    return rows
+
+
+def my_rsvp(actor: User, session: PeerSession) -> Rsvp | None:
+    return db.session.scalar(select(Rsvp).where(Rsvp.session_id == session.id, Rsvp.user_id == actor.id))
+
+
+def going(session: PeerSession) -> list[Rsvp]:
+    return list(db.session.scalars(
+        select(Rsvp).where(Rsvp.session_id == session.id, Rsvp.status == GOING).order_by(Rsvp.updated_at)
+    ))
+
+
+def waiting_list(session: PeerSession) -> list[Rsvp]:
+    return list(db.session.scalars(
+        select(Rsvp).where(Rsvp.session_id == session.id, Rsvp.status == WAITING).order_by(Rsvp.updated_at, Rsvp.id)
+    ))
+
+
+def raised_hands(session: PeerSession) -> list[SessionParticipant]:
+    return list(db.session.scalars(
+        select(SessionParticipant)
+        .where(SessionParticipant.session_id == session.id, SessionParticipant.hand_raised_at.is_not(None))
+        .order_by(SessionParticipant.hand_raised_at)
+    ))
+
+
+# --- scheduling --------------------------------------------------------------------------
+
+
+def _check_form(actor: User, form: SessionForm) -> dict:
+    title = clean_text_line(form.title, label="Title", max_length=TITLE_MAX, min_length=5, field="title")
+    for name, value in (("description", form.description), ("agenda", form.agenda)):
+        if len(value or "") > TEXT_MAX:
+            raise Invalid(f"The {name} must be {TEXT_MAX:,} characters or fewer.", field=name)
+    topic = db.session.get(Topic, form.topic_id) if form.topic_id else None
+    if topic is None:
+        raise Invalid("Choose a topic.", field="topic")
+    if form.partner_only and form.authority_id is None:
+        raise Invalid("A partner-only session needs an authority.", field="authority")
+    policy.require(
+        policy.can_schedule_session(actor, form.authority_id),
+        "You can schedule sessions for your own authority only.",
+    )
+    if form.starts_local is None:
+        raise Invalid("Enter the date and start time.", field="starts_on")
+    try:
+        starts_at = clock.uk_to_utc(form.starts_local)
+    except clock.NonexistentTime:
+        raise Invalid("That time does not exist in the UK: the clocks go forward then. Choose another.",
+                      field="starts_at") from None
+    except clock.AmbiguousTime:
+        raise Invalid("That time happens twice in the UK: the clocks go back then. Choose another.",
+                      field="starts_at") from None
+    if not form.duration_minutes or not 15 <= form.duration_minutes <= 480:
+        raise Invalid("A session lasts from 15 minutes to 8 hours.", field="duration")
+    if not form.capacity or not 2 <= form.capacity <= CAPACITY_MAX:
+        raise Invalid(f"Capacity must be between 2 and {CAPACITY_MAX}.", field="capacity")
+    cohosts = []
+    for name in re.split(r"[,\s]+", form.cohost_usernames or ""):
+        name = name.strip().lstrip("@")
+        if not name:
+            continue
+        from ..names import username_key
+
+        user = db.session.scalar(select(User).where(User.username_key == username_key(name)))
+        if user is None or not user.is_active:
+            raise Invalid(f"We could not find a member called @{name[:40]}.", field="cohosts")
+        if form.partner_only and not policy.can_read_space(user, form.authority_id):
+            raise Invalid(f"@{user.username} cannot see a partner-only session of this authority.", field="cohosts")
+        if user.id != actor.id and user not in cohosts:
+            cohosts.append(user)
+    return {
+        "title": title, "description": form.description or "", "agenda": form.agenda or "",
+        "topic_id": topic.id, "authority_id": form.authority_id, "partner_only": bool(form.partner_only),
+        "starts_at": starts_at, "ends_at": starts_at + timedelta(minutes=form.duration_minutes),
+        "capacity": form.capacity, "cohosts": cohosts,
+    }
+
+
+def schedule(actor: User, form: SessionForm) -> PeerSession:
+    """Create a session and its room (closed until the start)."""
+    begin_write()
+    data = _check_form(actor, form)
+    if data["starts_at"] < clock.now():
+        raise Invalid("The start time has passed. Choose a time in the future.", field="starts_at")
+    room = Room(
+        slug=f"session-{clock.now().strftime('%Y%m%d%H%M%S')}-{actor.id}-{db.session.scalar(select(func.count(Room.id))) + 1}",
+        name=data["title"][:100], topic_id=data["topic_id"], kind="session",
+        authority_id=data["authority_id"] if data["partner_only"] else None,
+    )
+    db.session.add(room)
+    db.session.flush()
+    session = PeerSession(
+        title=data["title"], description=data["description"], description_html=render_markdown(data["description"]),
+        agenda=data["agenda"], agenda_html=render_markdown(data["agenda"]), topic_id=data["topic_id"],
+        authority_id=data["authority_id"], partner_only=data["partner_only"], host_id=actor.id, room_id=room.id,
+        starts_at=data["starts_at"], ends_at=data["ends_at"], capacity=data["capacity"],
+    )
+    session.cohosts = data["cohosts"]
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def update_session(actor: User, session_id: int, form: SessionForm) -> PeerSession:
+    """Edit a session; everyone who RSVPed is told."""
+    begin_write()
+    session = get_session(actor, session_id)
+    policy.require(policy.can_edit_session(actor, session), "Only the session's hosts can change it.")
+    data = _check_form(actor, form)
+    session.title, session.description, session.agenda = data["title"], data["description"], data["agenda"]
+    session.description_html = render_markdown(data["description"])
+    session.agenda_html = render_markdown(data["agenda"])
+    session.topic_id, session.authority_id, session.partner_only = data["topic_id"], data["authority_id"], data["partner_only"]
+    session.starts_at, session.ends_at, session.capacity = data["starts_at"], data["ends_at"], data["capacity"]
+    session.cohosts = data["cohosts"]
+    session.room.name = data["title"][:100]
+    session.room.authority_id = data["authority_id"] if data["partner_only"] else None
+    _tell_rsvps(session, "session-changed", f"“{session.title}” has changed: check the new details.")
+    db.session.commit()
+    _announce_state(session)
+    return session
+
+
+def cancel(actor: User, session_id: int, reason: str) -> PeerSession:
+    begin_write()
+    session = get_session(actor, session_id)
+    policy.require(policy.can_edit_session(actor, session), "Only the session's hosts can cancel it.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("Say why the session is cancelled: people who signed up will see it.", field="reason")
+    if len(reason) > 1000:
+        raise Invalid("Keep the reason to 1,000 characters or fewer.", field="reason")
+    session.cancelled_at = clock.now()
+    session.cancel_reason = reason
+    recipients = _tell_rsvps(session, "session-cancelled", f"“{session.title}” is cancelled: {reason}")
+    db.session.commit()
+    for user in recipients:
+        send_mail(user.email, f"Cancelled: {session.title}",
+                  f"Hello {user.display_name},\n\n“{session.title}” has been cancelled.\n\nReason: {reason}\n\n"
+                  f"{public_link('sessions.show', session_id=session.id)}\n")
+    _announce_state(session)
+    return session
+
+
+def _tell_rsvps(session: PeerSession, kind: str, text: str) -> list[User]:
+    """Notify everyone who answered going or waiting and may still see the session."""
+    rows = db.session.scalars(
+        select(Rsvp).where(Rsvp.session_id == session.id, Rsvp.status.in_([GOING, WAITING]))
+    )
+    recipients = [r.user for r in rows if policy.can_view_session(r.user, session)]
+    notify.add(recipients, kind, text, f"/sessions/{session.id}")
+    return recipients
+
+
+# --- RSVPs -------------------------------------------------------------------------------
+
+
+def rsvp(actor: User, session_id: int, answer: str) -> Rsvp:
+    """Going (a place if one is free, else the waiting list) or not going (which frees a place
+    for the first person waiting). The session row is locked, so two people can never both
+    take the last place."""
+    if answer not in (GOING, NOT_GOING):
+        raise Invalid("Answer going or not going.")
+    begin_write()
+    session = get_session(actor, session_id)
+    if session.phase(clock.now()) in ("closed", "cancelled"):
+        raise Invalid("This session has finished or been cancelled.")
+    db.session.execute(select(PeerSession.id).where(PeerSession.id == session.id).with_for_update())
+    db.session.refresh(session)
+    mine = my_rsvp(actor, session)
+    now = clock.now()
+    if mine is None:
+        mine = Rsvp(session_id=session.id, user_id=actor.id, status=NOT_GOING, updated_at=now)
+        db.session.add(mine)
+    promoted = None
+    if answer == GOING and mine.status == NOT_GOING:
+        if session.going_count < session.capacity:
+            mine.status = GOING
+            session.going_count += 1
+        else:
+            mine.status = WAITING
+        mine.updated_at = now
+    elif answer == NOT_GOING and mine.status != NOT_GOING:
+        if mine.status == GOING:
+            session.going_count -= 1
+            promoted = _promote(session)
+        mine.status = NOT_GOING
+        mine.updated_at = now
+    db.session.commit()
+    if promoted is not None:
+        send_mail(promoted.user.email, f"You have a place: {session.title}",
+                  f"Hello {promoted.user.display_name},\n\nA place came free and it is yours: "
+                  f"“{session.title}”.\n\n{public_link('sessions.show', session_id=session.id)}\n")
+    return mine
+
+
+def _promote(session: PeerSession) -> Rsvp | None:
+    """Give the freed place to the first person waiting who can still see the session."""
+    for candidate in waiting_list(session):
+        if policy.can_view_session(candidate.user, session):
+            candidate.status = GOING
+            candidate.updated_at = clock.now()
+            session.going_count += 1
+            notify.add([candidate.user], "session-place", f"A place came free: you are going to “{session.title}”.",
+                       f"/sessions/{session.id}")
+            return candidate
+    return None
+
+
+# --- the room's life ---------------------------------------------------------------------
+
+
+def _host(actor: User, session_id: int) -> PeerSession:
+    begin_write()
+    session = get_session(actor, session_id)
+    if not policy.can_host_session(actor, session):
+        raise Forbidden("Only the session's hosts can do that.")
+    if session.cancelled_at is not None:
+        raise Invalid("This session has been cancelled.")
+    return session
+
+
+def open_early(actor: User, session_id: int) -> PeerSession:
+    session = _host(actor, session_id)
+    now = clock.now()
+    phase = session.phase(now)
+    if phase == "open":
+        return session
+    if phase == "closed":
+        raise Invalid("This session has ended.")
+    if now < session.starts_at - PeerSession.OPEN_EARLY:
+        raise Invalid("You can open the room up to 15 minutes before the start.")
+    session.opened_at = now
+    db.session.commit()
+    _announce_state(session)
+    return session
+
+
+def end_now(actor: User, session_id: int) -> PeerSession:
+    session = _host(actor, session_id)
+    now = clock.now()
+    if session.phase(now) == "closed":
+        return session
+    session.ended_at = now
+    _close_attendance(session, now)
+    db.session.commit()
+    _announce_state(session)
+    return session
+
+
+def extend(actor: User, session_id: int, minutes: int) -> PeerSession:
+    session = _host(actor, session_id)
+    if not isinstance(minutes, int) or minutes <= 0:
+        raise Invalid("Extend by a number of minutes.")
+    if session.phase(clock.now()) == "closed":
+        raise Invalid("This session has ended: it can no longer be extended.")
+    if session.extended_minutes + minutes > PeerSession.MAX_EXTENSION_MINUTES:
+        left = PeerSession.MAX_EXTENSION_MINUTES - session.extended_minutes
+        raise Invalid(f"A session can be extended by 30 minutes in all ({left} left).")
+    session.extended_minutes += minutes
+    db.session.commit()
+    _announce_state(session)
+    return session
+
+
+def pin_message(actor: User, session_id: int, message_id: int | None) -> PeerSession:
+    """Pin a message (or the agenda, when message_id is None and the agenda is posted as one)."""
+    from ..models import Message
+
+    session = _host(actor, session_id)
+    if message_id is not None:
+        message = db.session.get(Message, message_id) if isinstance(message_id, int) else None
+        if message is None or message.room_id != session.room_id or message.deleted_at is not None:
+            raise Invalid("Pin a message from this session's room.")
+    session.room.pinned_message_id = message_id
+    db.session.commit()
+    _announce_state(session)
+    return session
+
+
+def post_agenda(actor: User, session_id: int):
+    """Post the agenda into the room as a message and pin it."""
+    from . import chat
+
+    session = _host(actor, session_id)
+    if not session.agenda.strip():
+        raise Invalid("This session has no agenda to pin. Add one by editing the session.")
+    db.session.commit()
+    message, _ = chat.send_message(actor, session.room_id, "**Agenda**\n\n" + session.agenda)
+    pin_message(actor, session_id, message.id)
+    return message
+
+
+def set_locked(actor: User, session_id: int, locked: bool) -> PeerSession:
+    session = _host(actor, session_id)
+    session.room.locked = bool(locked)
+    db.session.commit()
+    _announce_state(session)
+    return session
+
+
+def _participant_row(session: PeerSession, user_id: int) -> SessionParticipant:
+    row = db.session.get(SessionParticipant, (session.id, user_id))
+    if row is None:
+        row = SessionParticipant(session_id=session.id, user_id=user_id)
+        db.session.add(row)
+    return row
+
+
+def _target(session: PeerSession, user_id) -> User:
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not policy.can_view_session(user, session):
+        raise NotFound("That person is not in this session.")
+    if policy.can_host_session(user, session):
+        raise Invalid("Hosts cannot be muted or removed.")
+    return user
+
+
+def mute(actor: User, session_id: int, user_id: int) -> SessionParticipant:
+    """Mute someone for the rest of the session: they can read but not send."""
+    session = _host(actor, session_id)
+    user = _target(session, user_id)
+    row = _participant_row(session, user.id)
+    row.muted = True
+    row.hand_raised_at = None
+    db.session.commit()
+    _announce_state(session)
+    realtime.emit_now("session:you", {"session_id": session.id, "muted": True}, realtime.user_room(user.id))
+    return row
+
+
+def remove(actor: User, session_id: int, user_id: int) -> SessionParticipant:
+    """Remove someone: they lose the room at once, on every socket."""
+    session = _host(actor, session_id)
+    user = _target(session, user_id)
+    row = _participant_row(session, user.id)
+    row.removed = True
+    row.hand_raised_at = None
+    _close_attendance(session, clock.now(), user_id=user.id)
+    db.session.commit()
+    realtime.disconnect_user(user.id)
+    _announce_state(session)
+    return row
+
+
+def raise_hand(actor: User, session_id: int, raised: bool) -> SessionParticipant:
+    begin_write()
+    session = get_session(actor, session_id)
+    row = _participant_row(session, actor.id)
+    if row.removed or not policy.can_attend_session(actor, session, row.removed):
+        raise NotFound("We could not find that session.")
+    if session.phase(clock.now()) != "open":
+        raise Invalid("Hands go up while the session is open.")
+    row.hand_raised_at = clock.now() if raised else None
+    db.session.commit()
+    _announce_state(session)
+    return row
+
+
+def lower_hand(actor: User, session_id: int, user_id: int) -> None:
+    """A host takes a raised hand (lowers it)."""
+    session = _host(actor, session_id)
+    row = db.session.get(SessionParticipant, (session.id, user_id))
+    if row is not None:
+        row.hand_raised_at = None
+    db.session.commit()
+    _announce_state(session)
+
+
+def state(session: PeerSession) -> dict:
+    """What every open page of the session needs to show: phase, times, pin, lock, hands."""
+    now = clock.now()
+    return {
+        "session_id": session.id,
+        "phase": session.phase(now),
+        "opens_at": session.opens_at.isoformat(),
+        "closes_at": session.closes_at.isoformat(),
+        "locked": session.room.locked,
+        "pinned_message_id": session.room.pinned_message_id,
+        "hands": [{"id": p.user.id, "name": p.user.display_name} for p in raised_hands(session)],
+        "muted": [p.user_id for p in db.session.scalars(
+            select(SessionParticipant).where(SessionParticipant.session_id == session.id,
+                                             SessionParticipant.muted.is_(True)))],
+    }
+
+
+def _announce_state(session: PeerSession) -> None:
+    payload = state(session)
+    realtime.emit_now("session:state", payload, session_room_name(session.id))
+    realtime.emit_now("session:state", payload, realtime.chat_room(session.room_id))
+
+
+# --- attendance --------------------------------------------------------------------------
+
+
+def record_join(user: User, session: PeerSession, socket_id: str) -> None:
+    if session.phase(clock.now()) != "open":
+        return
+    db.session.add(AttendanceSpan(session_id=session.id, user_id=user.id, socket_id=socket_id[:64],
+                                  joined_at=clock.now()))
+    db.session.commit()
+
+
+def record_leave(socket_id: str) -> None:
+    """Close any open spans of this socket (it left or disconnected)."""
+    now = clock.now()
+    spans = db.session.scalars(
+        select(AttendanceSpan).where(AttendanceSpan.socket_id == socket_id[:64], AttendanceSpan.left_at.is_(None))
+    )
+    for span in spans:
+        session = db.session.get(PeerSession, span.session_id)
+        span.left_at = min(now, session.closes_at)
+    db.session.commit()
+
+
+def _close_attendance(session: PeerSession, at: datetime, user_id: int | None = None) -> None:
+    query = update(AttendanceSpan).where(AttendanceSpan.session_id == session.id, AttendanceSpan.left_at.is_(None))
+    if user_id is not None:
+        query = query.where(AttendanceSpan.user_id == user_id)
+    db.session.execute(query.values(left_at=at))
+
+
+def minutes_present(session: PeerSession, user_id: int) -> int:
+    """Minutes someone was in the room, counting overlapping tabs once."""
+    spans = sorted(
+        (s.joined_at, s.left_at or min(clock.now(), session.closes_at))
+        for s in db.session.scalars(
+            select(AttendanceSpan).where(AttendanceSpan.session_id == session.id, AttendanceSpan.user_id == user_id)
+        )
+    )
+    total, current_start, current_end = timedelta(), None, None
+    for start, end in spans:
+        if current_end is None or start > current_end:
+            if current_end is not None:
+                total += current_end - current_start
+            current_start, current_end = start, end
+        else:
+            current_end = max(current_end, end)
+    if current_end is not None:
+        total += current_end - current_start
+    return int(total.total_seconds() // 60)
+
+
+def attendance(session: PeerSession) -> list[dict]:
+    rows = db.session.execute(
+        select(AttendanceSpan.user_id, func.min(AttendanceSpan.joined_at), func.max(AttendanceSpan.left_at))
+        .where(AttendanceSpan.session_id == session.id).group_by(AttendanceSpan.user_id)
+    ).all()
+    result = []
+    for user_id, joined, left in rows:
+        user = db.session.get(User, user_id)
+        result.append({"user": user, "joined": joined, "left": left, "minutes": minutes_present(session, user_id)})
+    return sorted(result, key=lambda r: r["user"].display_name.lower())
+
+
+def attended_by(user: User) -> list[tuple[PeerSession, int]]:
+    """Sessions the user was present in, with minutes present: their CPD record."""
+    ids = db.session.scalars(
+        select(AttendanceSpan.session_id).where(AttendanceSpan.user_id == user.id).distinct()
+    ).all()
+    sessions = db.session.scalars(select(PeerSession).where(PeerSession.id.in_(ids)).order_by(PeerSession.starts_at))
+    return [(s, minutes_present(s, user.id)) for s in sessions]
+
+
+# --- afterwards --------------------------------------------------------------------------
+
+
+def transcript(actor: User, session_id: int):
+    from ..models import Message
+
+    session = get_session(actor, session_id)
+    row = participant(session, actor)
+    if not policy.can_attend_session(actor, session, removed=bool(row and row.removed)):
+        raise NotFound("We could not find that session.")
+    messages = list(db.session.scalars(
+        select(Message).where(Message.room_id == session.room_id).order_by(Message.seq)
+    ))
+    return session, messages
+
+
+def transcript_markdown(actor: User, session_id: int) -> str:
+    session, messages = transcript(actor, session_id)
+    if not policy.can_export_transcript(actor, session):
+        raise Forbidden("Only hosts and centre staff can export the transcript.")
+    lines = [f"# {session.title}", "", f"{clock.to_uk(session.starts_at):%-d %B %Y, %H:%M} (UK time)", ""]
+    for message in messages:
+        when = clock.to_uk(message.created_at).strftime("%H:%M")
+        text = "_(deleted)_" if message.deleted_at else message.body
+        lines.append(f"**{message.author.display_name}** ({when}):")
+        lines.append("")
+        lines.append(text)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def publish_summary(actor: User, session_id: int, body: str):
+    """The host publishes a summary as a practice-share thread linked to the session."""
+    from . import threads
+
+    session = _host_after(actor, session_id)
+    if session.summary_thread_id is not None:
+        raise Invalid("A summary has already been published for this session.")
+    thread = threads.start_thread(actor, threads.NewThread(
+        topic_id=session.topic_id,
+        authority_id=session.authority_id if session.partner_only else None,
+        kind="practice", title=f"Session summary: {session.title}"[:TITLE_MAX],
+        body=(body or "") + f"\n\n---\nFrom the live peer session “{session.title}”.", tags="peer-session",
+    ))
+    begin_write()
+    session = db.session.get(PeerSession, session.id)
+    session.summary_thread_id = thread.id
+    db.session.commit()
+    return thread
+
+
+def _host_after(actor: User, session_id: int) -> PeerSession:
+    session = get_session(actor, session_id)
+    if not policy.can_host_session(actor, session):
+        raise Forbidden("Only the session's hosts can do that.")
+    if session.phase(clock.now()) != "closed":
+        raise Invalid("Publish the summary after the session has ended.")
+    return session
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+
+def send_reminders() -> int:
+    """Remind everyone going, about an hour before the start; safe to run every minute."""
+    begin_write()
+    now = clock.now()
+    rows = list(db.session.scalars(
+        select(Rsvp).join(PeerSession, PeerSession.id == Rsvp.session_id).where(
+            Rsvp.status == GOING, Rsvp.reminded_at.is_(None), PeerSession.cancelled_at.is_(None),
+            PeerSession.starts_at > now, PeerSession.starts_at <= now + timedelta(hours=1),
+        )
+    ))
+    emails = []
+    for row in rows:
+        session = db.session.get(PeerSession, row.session_id)
+        if not policy.can_view_session(row.user, session):
+            continue
+        row.reminded_at = now
+        text = f"“{session.title}” starts at {clock.to_uk(session.starts_at):%H:%M}."
+        notify.add([row.user], "session-reminder", text, f"/sessions/{session.id}")
+        emails.append((row.user, session, text))
+    db.session.commit()
+    for user, session, text in emails:
+        send_mail(user.email, f"Starting soon: {session.title}",
+                  f"Hello {user.display_name},\n\n{text}\n\n{public_link('sessions.show', session_id=session.id)}\n")
+    return len(emails)
