@@ -59,6 +59,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Secret part of the personal calendar feed URL; reset to revoke an old one.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     authority: Mapped[Authority | None] = relationship(lazy="joined")
 
