@@ -135,12 +135,18 @@ class RssSampler:
                 await self._task
 
 
-def flush_redis() -> None:
+def flush_redis() -> int:
+    """Empty the bench's Redis database; return how many others listen on Socket.IO's channel.
+
+    Pub/sub channels are not per database: every Flask-SocketIO server on this Redis shares
+    "flask-socketio", so another one running now (a test, say) hears our emits and we hear its.
+    """
     import redis
 
     client = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
     try:
         client.flushdb()
+        return int(dict(client.pubsub_numsub("flask-socketio")).get(b"flask-socketio", 0))
     finally:
         client.close()
 
@@ -473,7 +479,10 @@ def run_one(clients: int, args: argparse.Namespace) -> Run:
     run = Run(clients, args.messages, args.redis)
     env = {"FORUM_CHAT_RATE_LIMIT": "100000/10 seconds", "FORUM_ACCESS_LOG": "/dev/null"}
     if args.redis:
-        flush_redis()
+        listeners = flush_redis()
+        if listeners:
+            print(f"  warning: {listeners} other Socket.IO server(s) listen on this Redis's 'flask-socketio' "
+                  "channel; their emits reach this run's server and ours reach theirs")
         env["REDIS_URL"] = REDIS_URL
     print(f"\nN = {clients}: starting the server{' with Redis' if args.redis else ''} ...", flush=True)
     server = start_live_server(env=env, startup_timeout=60)

@@ -489,7 +489,8 @@ def _announce_state(session: PeerSession) -> None:
 
 
 def record_join(user: User, session: PeerSession, socket_id: str) -> None:
-    if session.phase(clock.now()) != "open":
+    """Note that someone is in the room; only the part inside the open hours counts later."""
+    if session.phase(clock.now()) == "closed":
         return
     db.session.add(AttendanceSpan(session_id=session.id, user_id=user.id, socket_id=socket_id[:64],
                                   joined_at=clock.now()))
@@ -517,12 +518,14 @@ def _close_attendance(session: PeerSession, at: datetime, user_id: int | None = 
 
 def minutes_present(session: PeerSession, user_id: int) -> int:
     """Minutes someone was in the room, counting overlapping tabs once."""
+    window_start, window_end = session.opens_at, min(clock.now(), session.closes_at)
     spans = sorted(
-        (s.joined_at, s.left_at or min(clock.now(), session.closes_at))
+        (max(s.joined_at, window_start), min(s.left_at or window_end, window_end))
         for s in db.session.scalars(
             select(AttendanceSpan).where(AttendanceSpan.session_id == session.id, AttendanceSpan.user_id == user_id)
         )
     )
+    spans = [(start, end) for start, end in spans if end > start]
     total, current_start, current_end = timedelta(), None, None
     for start, end in spans:
         if current_end is None or start > current_end:
@@ -554,7 +557,8 @@ def attended_by(user: User) -> list[tuple[PeerSession, int]]:
         select(AttendanceSpan.session_id).where(AttendanceSpan.user_id == user.id).distinct()
     ).all()
     sessions = db.session.scalars(select(PeerSession).where(PeerSession.id.in_(ids)).order_by(PeerSession.starts_at))
-    return [(s, minutes_present(s, user.id)) for s in sessions]
+    attended = [(s, minutes_present(s, user.id)) for s in sessions]
+    return [(s, minutes) for s, minutes in attended if minutes > 0]
 
 
 # --- afterwards --------------------------------------------------------------------------
@@ -615,6 +619,34 @@ def _host_after(actor: User, session_id: int) -> PeerSession:
     if session.phase(clock.now()) != "closed":
         raise Invalid("Publish the summary after the session has ended.")
     return session
+
+
+# --- calendars ---------------------------------------------------------------------------
+
+
+def feed_for_token(token: str) -> list[PeerSession] | None:
+    """The sessions in someone's personal feed (going or waiting, still visible to them)."""
+    if not token or len(token) > 64:
+        return None
+    user = db.session.scalar(select(User).where(User.calendar_token == token))
+    if user is None or not user.is_active:
+        return None
+    rows = db.session.scalars(
+        select(Rsvp).where(Rsvp.user_id == user.id, Rsvp.status.in_([GOING, WAITING]))
+    )
+    found = [db.session.get(PeerSession, r.session_id) for r in rows]
+    return [s for s in found if policy.can_view_session(user, s)]
+
+
+def reset_calendar_token(actor: User) -> str:
+    """A new secret feed address; the old one stops working."""
+    import secrets
+
+    begin_write()
+    user = db.session.get(User, actor.id)
+    user.calendar_token = secrets.token_urlsafe(32)
+    db.session.commit()
+    return user.calendar_token
 
 
 # --- reminders ---------------------------------------------------------------------------

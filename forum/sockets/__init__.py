@@ -11,9 +11,10 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 from flask_wtf.csrf import ValidationError, validate_csrf
 
-from ..extensions import socketio
+from ..extensions import db, socketio
 from ..presence import presence
 from ..realtime import chat_room, registry, user_room
+from ..services import sessions
 
 
 @socketio.on("connect")
@@ -32,14 +33,19 @@ def on_connect(auth=None):
 
 @socketio.on("disconnect")
 def on_disconnect(reason=None):
-    """Sent by: the server when a socket closes. Clears its registry and presence entries."""
-    registry().remove(request.sid)
-    for room_id in presence().rooms_of(request.sid):
-        presence().leave(room_id, request.sid)
-        socketio.emit(
-            "chat:presence", {"room_id": room_id, "people": presence().people(room_id)},
-            to=chat_room(room_id),
-        )
+    """Sent by: the server when a socket closes. Clears its registry, presence and attendance."""
+    try:
+        registry().remove(request.sid)
+        sessions.record_leave(request.sid)
+        for room_id in presence().rooms_of(request.sid):
+            presence().leave(room_id, request.sid)
+            socketio.emit(
+                "chat:presence", {"room_id": room_id, "people": presence().people(room_id)},
+                to=chat_room(room_id),
+            )
+    finally:
+        db.session.remove()
 
 
 from . import chat  # noqa: E402,F401  (registers the chat handlers)
+from . import sessions as _session_events  # noqa: E402,F401

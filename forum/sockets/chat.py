@@ -9,7 +9,7 @@ from ..extensions import socketio
 from ..presence import presence
 from ..ratelimit import check as check_rate
 from ..realtime import chat_room
-from ..services import chat
+from ..services import chat, sessions
 from .events import handler, int_field
 
 
@@ -42,6 +42,8 @@ def join(user, data):
         has_more = None
     presence().join(room.id, request.sid, _person(user))
     _announce_presence(room.id)
+    if room.kind == "session":
+        sessions.record_join(user, sessions.session_for_room(room), request.sid)
     return {
         "room": {"id": room.id, "name": room.name, "rev": room.event_seq, "last_seq": room.last_seq},
         "messages": [chat.serialize(m) for m in messages],
@@ -58,6 +60,7 @@ def leave(user, data):
     room_id = int_field(data, "room_id")
     leave_room(chat_room(room_id))
     presence().leave(room_id, request.sid)
+    sessions.record_leave(request.sid)
     _announce_presence(room_id)
     return {}
 

@@ -47,6 +47,7 @@
     tryAllTransports: true,
     reconnectionDelayMax: 10000,
   });
+  window.practiceExchangeSocket = socket; // session.js shares this connection
 
   function setStatus(text, kind) {
     statusLine.textContent = text;
@@ -260,7 +261,11 @@
   }
 
   function showPeople(people) {
-    peopleList.replaceChildren(...people.map((p) => el("li", "", p.name)));
+    peopleList.replaceChildren(...people.map((p) => {
+      const li = el("li", "", p.name);
+      li.dataset.userId = p.id;
+      return li;
+    }));
     if (!people.length) peopleList.append(el("li", "meta", "Nobody else yet."));
   }
 

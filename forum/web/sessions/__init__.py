@@ -1,0 +1,1 @@
+"""Live peer sessions over HTTP: list, schedule, RSVP, calendar, room, transcript, summary."""
