@@ -205,6 +205,7 @@ class Run:
     sent: int = 0  # acked ok
     stored: set[str] = field(default_factory=set)  # client_ids acked ok or delivered to anyone
     send_errors: list[str] = field(default_factory=list)
+    window_waits: int = 0  # times the sender waited for deliveries before sending the next
     stalls: int = 0  # waits on the window that gave up: a message did not reach everyone in time
     first_send_ns: int = 0
     last_send_ns: int = 0
@@ -212,6 +213,8 @@ class Run:
     deliveries: int = 0
     unique: int = 0
     duplicates: int = 0
+    presence_events: int = 0  # chat:presence deliveries (each join tells everyone in the room)
+    reordered: int = 0  # deliveries of a message older than one the receiver already had
     latencies_ns: list[int] = field(default_factory=list)
     drops: list[str] = field(default_factory=list)  # receivers disconnected before the end
     ack_ms: list[float] = field(default_factory=list)
@@ -250,7 +253,8 @@ class Run:
     def latency_ms(self, q: float) -> float:
         if not self.latencies_ns:
             return float("nan")
-        ordered = sorted(self.latencies_ns)
+        self.latencies_ns.sort()  # in place: cheap again once sorted
+        ordered = self.latencies_ns
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] / 1e6
 
     @property
@@ -273,6 +277,7 @@ class Fanout:
 
     def receiver(self, index: int, client: socketio.AsyncClient, closing: asyncio.Event):
         seen: set[int] = set()
+        newest = [-1]  # the highest sequence number this receiver has had
         run, prefix, clients = self.run, self.prefix, self.run.clients
 
         def on_message(data):
@@ -290,6 +295,10 @@ class Fanout:
             match = BODY.match(data.get("body", ""))
             if match:
                 run.latencies_ns.append(now - int(match.group(2)))
+                seq = int(match.group(1))
+                if seq < newest[0]:
+                    run.reordered += 1
+                newest[0] = max(newest[0], seq)
             count = self.reached.get(client_id, 0) + 1
             self.reached[client_id] = count
             if count == 1:
@@ -300,6 +309,7 @@ class Fanout:
 
         def on_presence(data=None):
             self.last_presence = time.monotonic()
+            run.presence_events += 1
 
         def on_disconnect(reason=None):
             if not closing.is_set():
@@ -352,6 +362,13 @@ async def measure(run: Run, server: LiveServer, pid: int, receiver: Session, sen
     for index, client in enumerate(clients):
         fanout.receiver(index, client, closing)
     sender_client = new_client()
+
+    @sender_client.on("disconnect")
+    def sender_gone(reason=None):
+        if not closing.is_set():
+            run.drops.append(f"sender: {reason}")
+            fanout.progress.set()
+
     sampler = RssSampler(pid)
     sampler.start()
     try:
@@ -382,8 +399,8 @@ async def measure(run: Run, server: LiveServer, pid: int, receiver: Session, sen
         settle_until = min(deadline, time.monotonic() + 30)
         while time.monotonic() - fanout.last_presence < 1.0 and time.monotonic() < settle_until:
             await asyncio.sleep(0.1)
-        print(f"  {run.clients} receivers connected in {run.connect_s:.2f} s, joined in {run.join_s:.2f} s; "
-              f"sending {run.messages} messages ...", flush=True)
+        print(f"  {run.clients} receivers connected in {run.connect_s:.2f} s, joined in {run.join_s:.2f} s "
+              f"({run.presence_events:,} chat:presence deliveries); sending {run.messages} messages ...", flush=True)
 
         # Send: at most --acks unanswered, and only while fewer than --window are undelivered.
         cpu_server, cpu_bench = cpu_seconds(pid), time.process_time()
@@ -403,6 +420,9 @@ async def measure(run: Run, server: LiveServer, pid: int, receiver: Session, sen
                         break
                     except socketio.exceptions.TimeoutError:
                         continue
+                    except Exception as error:  # the sender's socket is gone, say
+                        run.send_errors.append(f"message {seq}: {describe(error)}")
+                        return
                 acked_ns = time.monotonic_ns()
                 if answer is None or not answer.get("ok") or answer.get("duplicate"):
                     reason = "no ack" if answer is None else answer.get("error") or "duplicate"
@@ -416,6 +436,8 @@ async def measure(run: Run, server: LiveServer, pid: int, receiver: Session, sen
                 acks.release()
 
         for seq in range(run.messages):
+            if run.sent + len(in_flight) - fanout.completed >= args.window:
+                run.window_waits += 1
             while run.sent + len(in_flight) - fanout.completed >= args.window and not run.drops:
                 fanout.progress.clear()
                 wait = min(args.stall_timeout, deadline - time.monotonic())
@@ -492,18 +514,18 @@ def run_one(clients: int, args: argparse.Namespace) -> Run:
             raise RuntimeError(f"refusing to load {server.base_url}: only {HOST}")
         pid = worker_pid(server.process.pid)
         run.rss_idle_kb = status_kb(pid, "VmRSS")
-        receiver, sender = sign_in(server, RECEIVER), sign_in(server, SENDER)
-        if receiver.room_id != sender.room_id:
-            raise RuntimeError("the sender and the receivers see different rooms")
-        deadline = time.monotonic() + args.timeout
         try:
+            receiver, sender = sign_in(server, RECEIVER), sign_in(server, SENDER)
+            if receiver.room_id != sender.room_id:
+                raise RuntimeError("the sender and the receivers see different rooms")
+            deadline = time.monotonic() + args.timeout
             asyncio.run(asyncio.wait_for(
                 measure(run, server, pid, receiver, sender, args, deadline), args.timeout + 60))
         except TimeoutError as error:
             run.timed_out = str(error) or f"over {args.timeout:g} s"
         except Exception as error:
             run.error = describe(error)
-        print_run(run)
+        print_run(run, args)
         if not run.ok:
             keep = True
             print(f"  server log (last 15 lines of {server.log_path}):")
@@ -525,7 +547,7 @@ def mb(kb: int) -> str:
     return f"{kb / 1024:.0f}"
 
 
-def print_run(run: Run) -> None:
+def print_run(run: Run, args: argparse.Namespace) -> None:
     if run.error or run.timed_out:
         print(f"  FAILED: {run.error or 'timed out: ' + run.timed_out}")
     acks = f"ack p50 {statistics.median(run.ack_ms):.1f} ms" if run.ack_ms else "no acks"
@@ -533,7 +555,9 @@ def print_run(run: Run) -> None:
           f"{run.elapsed_s:.2f} s = {run.delivered_per_s:,.0f}/s")
     print(f"  latency p50 {run.latency_ms(0.50):.1f} ms, p99 {run.latency_ms(0.99):.1f} ms, "
           f"max {run.latency_ms(1.0):.1f} ms; lost {run.lost}, duplicated {run.duplicates}, "
-          f"failed sends {len(run.send_errors)}, dropped sockets {len(run.drops)}, window stalls {run.stalls}")
+          f"failed sends {len(run.send_errors)}, dropped sockets {len(run.drops)}, out of order {run.reordered}")
+    print(f"  the sender waited on the window of {args.window} undelivered messages before {run.window_waits} "
+          f"sends (gave up {run.stalls} times)")
     if run.send_phase_s:
         print(f"  CPU while sending ({run.send_phase_s:.1f} s): server worker {run.server_cpu_s / run.send_phase_s:.2f} "
               f"cores, this bench {run.bench_cpu_s / run.send_phase_s:.2f} cores; worker RSS idle "
@@ -629,6 +653,8 @@ def main() -> int:
                   "CPU = cores used while sending; RSS = the gunicorn worker's")
             print()
             print_table(runs)
+            print(f"\nThis bench process (all {max(r.clients for r in runs)} clients) peaked at "
+                  f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB RSS.")
     return 0 if runs and all(r.ok for r in runs) else 1
 
 

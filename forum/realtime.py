@@ -13,6 +13,7 @@ the others through the message queue.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -158,9 +159,19 @@ def registry() -> MemoryRegistry | RedisRegistry:
 
 
 def _disconnect(sids: set[str]) -> None:
+    """Disconnect sockets. A local socket's disconnect handler runs right here, inline; it gets
+    an empty context so it opens its own app context and database session instead of
+    committing or closing the caller's (Flask reuses an app context that is already pushed)."""
+    app = current_app._get_current_object()
+    found = registry()
     for sid in sids:
+        contextvars.Context().run(_disconnect_one, app, sid)
+        found.remove(sid)
+
+
+def _disconnect_one(app, sid: str) -> None:
+    with app.app_context():
         socketio.server.disconnect(sid, namespace="/")
-        registry().remove(sid)
 
 
 def disconnect_user(user_id: int, except_login: str | None = None) -> None:

@@ -48,4 +48,4 @@ def on_disconnect(reason=None):
 
 
 from . import chat  # noqa: E402,F401  (registers the chat handlers)
-from . import sessions as _session_events  # noqa: E402,F401
+from . import session_events  # noqa: E402,F401  (registers the session handlers)

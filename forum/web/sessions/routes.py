@@ -191,7 +191,7 @@ def room(session_id: int):
     return render_template(
         "chat/room.html", room=session.room, messages=messages, has_more=has_more, form=_message_form(),
         last_read=chat.last_read_seq(current_user, session.room_id), before=None, action=ActionForm(),
-        serialize=chat.serialize, session=session, phase=session.phase(clock.now()),
+        serialize=chat.serialize, peer_session=session, phase=session.phase(clock.now()),
         is_host=policy.can_host_session(current_user, session), session_state=sessions.state(session),
         participant=row,
     )
