@@ -47,5 +47,5 @@ def on_disconnect(reason=None):
         db.session.remove()
 
 
-from . import chat  # noqa: E402,F401  (registers the chat handlers)
-from . import session_events  # noqa: E402,F401  (registers the session handlers)
+# Importing these registers their handlers.
+from . import chat, session_events  # noqa: E402,F401
