@@ -52,10 +52,9 @@
   }
 
   function apply(state) {
-    const changedPhase = current && current.phase !== state.phase;
     current = state;
-    if (changedPhase && !onRoomPage) { window.location.reload(); return; }
     phaseLine.textContent = describe(state);
+    if (!onRoomPage) showRoomLink(state);
     if (pinned) showPinned(state.pinned_message_id);
     if (hands && isHost) showHands(state.hands);
     if (handButton) {
@@ -67,6 +66,20 @@
     }
     if (onRoomPage && isHost) decoratePeople();
     schedule(state);
+  }
+
+  function showRoomLink(state) {
+    const box = document.getElementById("room-link-box");
+    if (!box) return;
+    if (state.phase === "open" && !box.querySelector("a")) {
+      const link = el("a", "button", "Go to the room");
+      link.href = box.dataset.roomUrl;
+      const p = el("p");
+      p.append(link);
+      box.replaceChildren(p);
+    } else if (state.phase === "closed" || state.phase === "cancelled") {
+      box.replaceChildren();
+    }
   }
 
   function showPinned(messageId) {
