@@ -188,38 +188,153 @@ def sign_in(server: LiveServer, username: str) -> Session:
     return Session(username, cookie, meta.group(1), int(room_id.group(1)))
 
 
-# --- the run -----------------------------------------------------------------------------------
+# --- the sender (its own process) --------------------------------------------------------------
+
+
+@dataclass
+class SendPlan:
+    """What the sender process needs; picklable."""
+
+    base_url: str
+    session: Session
+    prefix: str
+    messages: int
+    window: int
+    acks: int
+    ack_timeout: float
+    stall_timeout: float
+    connect_timeout: float
+    seconds: float  # the time it has, from its start
+
+
+@dataclass
+class SendReport:
+    acked: list[str] = field(default_factory=list)  # client_ids the server stored (ack ok)
+    ack_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    first_send_ns: int = 0
+    last_send_ns: int = 0
+    window_waits: int = 0  # sends that first waited for deliveries to catch up
+    stalls: int = 0  # such waits that gave up after --stall-timeout without progress
+    cpu_s: float = 0.0
+    error: str = ""  # why it stopped early
+
+
+def sender_process(plan: SendPlan, completed, start, abort, out) -> None:
+    """Entry point of the sender process: connect, say ready, send when told, report."""
+    report = SendReport()
+    try:
+        asyncio.run(send_all(plan, completed, start, abort, out, report))
+    except KeyboardInterrupt:
+        report.error = "interrupted"
+    except Exception as error:
+        report.error = describe(error)
+    out.put(("done", report))
+
+
+async def send_all(plan: SendPlan, completed, start, abort, out, report: SendReport) -> None:
+    """Send plan.messages messages: at most plan.acks awaiting an ack, and only while fewer than
+    plan.window have not yet reached every receiver (`completed`, counted by the receivers)."""
+    deadline = time.monotonic() + plan.seconds
+    client = new_client()
+    gone: list[str] = []
+    client.on("disconnect", lambda reason=None: gone.append(f"sender disconnected: {reason}"))
+    await connect(client, plan.base_url, plan.session, plan.connect_timeout)
+    out.put(("ready", None))
+    try:
+        while not start.is_set():
+            if abort.is_set() or time.monotonic() > deadline:
+                return
+            await asyncio.sleep(0.01)
+        cpu = time.process_time()
+        acks = asyncio.Semaphore(plan.acks)
+        in_flight: set[asyncio.Task] = set()
+
+        async def send(seq: int) -> None:
+            try:
+                sent_ns = time.monotonic_ns()
+                report.first_send_ns = report.first_send_ns or sent_ns
+                payload = {"room_id": plan.session.room_id, "client_id": f"{plan.prefix}{seq:06d}",
+                           "body": f"Bench message {seq} sent at {sent_ns} ns"}
+                answer = None
+                for _attempt in range(3):  # a resend with the same client_id is stored and broadcast once
+                    try:
+                        answer = await client.call("chat:send", payload, timeout=plan.ack_timeout)
+                        break
+                    except socketio.exceptions.TimeoutError:
+                        continue
+                    except Exception as error:  # the socket is gone, say
+                        report.errors.append(f"message {seq}: {describe(error)}")
+                        return
+                acked_ns = time.monotonic_ns()
+                if answer is None or not answer.get("ok") or answer.get("duplicate"):
+                    reason = "no ack" if answer is None else answer.get("error") or "duplicate"
+                    report.errors.append(f"message {seq}: {reason}")
+                    return
+                report.acked.append(payload["client_id"])
+                report.last_send_ns = max(report.last_send_ns, sent_ns)
+                report.ack_ms.append((acked_ns - sent_ns) / 1e6)
+            finally:
+                acks.release()
+
+        for seq in range(plan.messages):
+            if report.acked and len(report.acked) + len(in_flight) - completed.value >= plan.window:
+                report.window_waits += 1
+                seen, since = completed.value, time.monotonic()
+                while len(report.acked) + len(in_flight) - completed.value >= plan.window:
+                    if abort.is_set() or gone:
+                        break
+                    if completed.value != seen:
+                        seen, since = completed.value, time.monotonic()
+                    elif time.monotonic() - since > plan.stall_timeout:
+                        report.stalls += 1  # something is lost or very slow: go on, the counts will show it
+                        break
+                    if time.monotonic() > deadline:
+                        raise TimeoutError("the deadline passed while sending")
+                    await asyncio.sleep(0.0005)
+            if abort.is_set() or gone:
+                report.error = "; ".join(gone) or "stopped: receivers disconnected"
+                break
+            if len(report.errors) >= 10:
+                report.error = f"the server refused {len(report.errors)} messages"
+                break
+            await asyncio.wait_for(acks.acquire(), max(0.001, deadline - time.monotonic()))
+            task = asyncio.create_task(send(seq))
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
+        if in_flight:
+            await asyncio.wait(in_flight, timeout=max(0.001, deadline - time.monotonic()))
+        report.cpu_s = time.process_time() - cpu
+    finally:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.disconnect(), 5)
+
+
+# --- the receivers (this process) --------------------------------------------------------------
 
 
 @dataclass
 class Run:
-    """What one N measured; filled as the run goes, so a timed-out run still reports."""
+    """What one N measured; filled as the run goes, so a failed or timed-out run still reports."""
 
     clients: int
     messages: int
-    redis: bool
     connected: int = 0
     joined: int = 0
     connect_s: float = 0.0
     join_s: float = 0.0
-    sent: int = 0  # acked ok
-    stored: set[str] = field(default_factory=set)  # client_ids acked ok or delivered to anyone
-    send_errors: list[str] = field(default_factory=list)
-    window_waits: int = 0  # times the sender waited for deliveries before sending the next
-    stalls: int = 0  # waits on the window that gave up: a message did not reach everyone in time
-    first_send_ns: int = 0
-    last_send_ns: int = 0
+    presence_events: int = 0  # chat:presence deliveries (each join tells everyone in the room)
+    stored: set[str] = field(default_factory=set)  # client_ids acked, or delivered to anyone
+    sender: SendReport = field(default_factory=SendReport)
     last_delivery_ns: int = 0
     deliveries: int = 0
     unique: int = 0
     duplicates: int = 0
-    presence_events: int = 0  # chat:presence deliveries (each join tells everyone in the room)
     reordered: int = 0  # deliveries of a message older than one the receiver already had
     latencies_ns: list[int] = field(default_factory=list)
     drops: list[str] = field(default_factory=list)  # receivers disconnected before the end
-    ack_ms: list[float] = field(default_factory=list)
     server_cpu_s: float = 0.0
-    bench_cpu_s: float = 0.0
+    receivers_cpu_s: float = 0.0
     send_phase_s: float = 0.0
     rss_idle_kb: int = 0
     rss_peak_kb: int = 0  # sampled VmRSS during the run
@@ -228,18 +343,18 @@ class Run:
     error: str = ""
 
     @property
-    def expected(self) -> int:
-        return self.clients * len(self.stored)
+    def sent(self) -> int:
+        return len(self.sender.acked)
 
     @property
     def lost(self) -> int:
-        return self.expected - self.unique
+        return self.clients * len(self.stored) - self.unique
 
     @property
     def elapsed_s(self) -> float:
-        if not self.first_send_ns or not self.last_delivery_ns:
+        if not self.sender.first_send_ns or not self.last_delivery_ns:
             return 0.0
-        return (self.last_delivery_ns - self.first_send_ns) / 1e9
+        return (self.last_delivery_ns - self.sender.first_send_ns) / 1e9
 
     @property
     def delivered_per_s(self) -> float:
@@ -247,7 +362,7 @@ class Run:
 
     @property
     def sends_per_s(self) -> float:
-        span = (self.last_send_ns - self.first_send_ns) / 1e9
+        span = (self.sender.last_send_ns - self.sender.first_send_ns) / 1e9
         return (self.sent - 1) / span if span > 0 and self.sent > 1 else 0.0
 
     def latency_ms(self, q: float) -> float:
@@ -257,25 +372,28 @@ class Run:
         ordered = self.latencies_ns
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] / 1e6
 
+    def cores(self, cpu_s: float) -> float:
+        return cpu_s / self.send_phase_s if self.send_phase_s else 0.0
+
     @property
     def ok(self) -> bool:
-        return (not self.error and not self.timed_out and self.connected == self.joined == self.clients
-                and self.sent > 0 and self.lost == 0 and self.duplicates == 0
-                and not self.send_errors and not self.drops)
+        return (not self.error and not self.timed_out and not self.sender.error
+                and self.connected == self.joined == self.clients and self.sent == self.messages
+                and self.lost == 0 and self.duplicates == 0 and not self.sender.errors and not self.drops)
 
 
 class Fanout:
-    """Every receiver's record, and the sender's view of which messages reached everyone."""
+    """Every receiver's record, and how many messages have reached every receiver."""
 
-    def __init__(self, run: Run, prefix: str):
+    def __init__(self, run: Run, prefix: str, completed):
         self.run = run
         self.prefix = prefix
         self.reached: dict[str, int] = {}  # client_id -> receivers that have it
-        self.completed = 0  # messages every receiver has
+        self.completed = completed  # shared with the sender process
         self.progress = asyncio.Event()
         self.last_presence = time.monotonic()
 
-    def receiver(self, index: int, client: socketio.AsyncClient, closing: asyncio.Event):
+    def receiver(self, index: int, client: socketio.AsyncClient, closing: asyncio.Event) -> None:
         seen: set[int] = set()
         newest = [-1]  # the highest sequence number this receiver has had
         run, prefix, clients = self.run, self.prefix, self.run.clients
@@ -304,7 +422,7 @@ class Fanout:
             if count == 1:
                 run.stored.add(client_id)
             if count == clients:
-                self.completed += 1
+                self.completed.value += 1
                 self.progress.set()
 
         def on_presence(data=None):
@@ -325,9 +443,9 @@ def new_client() -> socketio.AsyncClient:
     return socketio.AsyncClient(reconnection=False, handle_sigint=False, request_timeout=10)
 
 
-async def connect(client: socketio.AsyncClient, server: LiveServer, session: Session, timeout: float) -> None:
+async def connect(client: socketio.AsyncClient, base_url: str, session: Session, timeout: float) -> None:
     await asyncio.wait_for(client.connect(
-        server.base_url, headers=session.headers, auth={"csrf_token": session.token},
+        base_url, headers=session.headers, auth={"csrf_token": session.token},
         transports=["websocket"], wait_timeout=timeout), timeout + 5)
 
 
@@ -353,29 +471,60 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
+def report_errors(what: str, errors: list[BaseException | None]) -> None:
+    failed = [describe(e) for e in errors if e is not None]
+    if failed:
+        kinds: dict[str, int] = {}
+        for text in failed:
+            kinds[text] = kinds.get(text, 0) + 1
+        print(f"  {what} failed for {len(failed)} clients: "
+              + "; ".join(f"{n}x {text}" for text, n in sorted(kinds.items(), key=lambda kv: -kv[1])[:5]))
+
+
+async def next_from(out, deadline: float, sender) -> tuple[str, object]:
+    """The sender process's next message, waiting on the loop (never past the deadline)."""
+    import queue
+
+    while True:
+        try:
+            return out.get_nowait()
+        except queue.Empty:
+            pass
+        if not sender.is_alive():
+            with contextlib.suppress(queue.Empty):
+                return out.get(timeout=1)  # it may have put its report just before exiting
+            raise RuntimeError(f"the sender process exited ({sender.exitcode}) without a report")
+        if time.monotonic() > deadline:
+            raise TimeoutError("the sender process did not answer in time")
+        await asyncio.sleep(0.02)
+
+
 async def measure(run: Run, server: LiveServer, pid: int, receiver: Session, sender: Session,
                   args: argparse.Namespace, deadline: float) -> None:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # no fork of a process with a running loop
+    completed = context.RawValue("q", 0)  # messages every receiver has: written here, read there
+    start, abort, out = context.Event(), context.Event(), context.Queue()
     prefix = "bench-" + os.urandom(4).hex() + "-"
-    fanout = Fanout(run, prefix)
+    plan = SendPlan(server.base_url, sender, prefix, run.messages, args.window, args.acks, args.ack_timeout,
+                    args.stall_timeout, args.connect_timeout, max(1.0, deadline - time.monotonic()))
+    sender_proc = context.Process(target=sender_process, args=(plan, completed, start, abort, out),
+                                  name="chat-bench-sender", daemon=True)
+    sender_proc.start()  # it starts and connects while the receivers connect
+    fanout = Fanout(run, prefix, completed)
     closing = asyncio.Event()
     clients = [new_client() for _ in range(run.clients)]
     for index, client in enumerate(clients):
         fanout.receiver(index, client, closing)
-    sender_client = new_client()
-
-    @sender_client.on("disconnect")
-    def sender_gone(reason=None):
-        if not closing.is_set():
-            run.drops.append(f"sender: {reason}")
-            fanout.progress.set()
-
     sampler = RssSampler(pid)
     sampler.start()
     try:
         # Connect every receiver, then join them all to the room.
         started = time.perf_counter()
-        errors = await bounded([lambda c=c: connect(c, server, receiver, args.connect_timeout) for c in clients],
-                               args.concurrency, deadline)
+        errors = await bounded(
+            [lambda c=c: connect(c, server.base_url, receiver, args.connect_timeout) for c in clients],
+            args.concurrency, deadline)
         run.connect_s = time.perf_counter() - started
         run.connected = sum(e is None for e in errors)
         report_errors("connect", errors)
@@ -394,7 +543,9 @@ async def measure(run: Run, server: LiveServer, pid: int, receiver: Session, sen
         report_errors("join", errors)
         if run.joined < run.clients:
             raise RuntimeError(f"only {run.joined} of {run.clients} receivers joined")
-        await connect(sender_client, server, sender, args.connect_timeout)
+        kind, value = await next_from(out, min(deadline, time.monotonic() + args.connect_timeout + 30), sender_proc)
+        if kind != "ready":
+            raise RuntimeError(f"the sender could not start: {value.error if value else kind}")
         # Each join told everyone already in the room (chat:presence): let that settle first.
         settle_until = min(deadline, time.monotonic() + 30)
         while time.monotonic() - fanout.last_presence < 1.0 and time.monotonic() < settle_until:
@@ -402,67 +553,18 @@ async def measure(run: Run, server: LiveServer, pid: int, receiver: Session, sen
         print(f"  {run.clients} receivers connected in {run.connect_s:.2f} s, joined in {run.join_s:.2f} s "
               f"({run.presence_events:,} chat:presence deliveries); sending {run.messages} messages ...", flush=True)
 
-        # Send: at most --acks unanswered, and only while fewer than --window are undelivered.
-        cpu_server, cpu_bench = cpu_seconds(pid), time.process_time()
+        cpu_server, cpu_receivers = cpu_seconds(pid), time.process_time()
         started = time.perf_counter()
-        acks = asyncio.Semaphore(args.acks)
-        in_flight: set[asyncio.Task] = set()
-
-        async def send(seq: int) -> None:
-            try:
-                sent_ns = time.monotonic_ns()
-                payload = {"room_id": sender.room_id, "client_id": f"{prefix}{seq:06d}",
-                           "body": f"Bench message {seq} sent at {sent_ns} ns"}
-                answer = None
-                for _attempt in range(3):  # a resend with the same client_id is stored and broadcast once
-                    try:
-                        answer = await sender_client.call("chat:send", payload, timeout=args.ack_timeout)
-                        break
-                    except socketio.exceptions.TimeoutError:
-                        continue
-                    except Exception as error:  # the sender's socket is gone, say
-                        run.send_errors.append(f"message {seq}: {describe(error)}")
-                        return
-                acked_ns = time.monotonic_ns()
-                if answer is None or not answer.get("ok") or answer.get("duplicate"):
-                    reason = "no ack" if answer is None else answer.get("error") or "duplicate"
-                    run.send_errors.append(f"message {seq}: {reason}")
-                    return
-                run.sent += 1
-                run.stored.add(payload["client_id"])
-                run.last_send_ns = max(run.last_send_ns, sent_ns)
-                run.ack_ms.append((acked_ns - sent_ns) / 1e6)
-            finally:
-                acks.release()
-
-        for seq in range(run.messages):
-            if run.sent + len(in_flight) - fanout.completed >= args.window:
-                run.window_waits += 1
-            while run.sent + len(in_flight) - fanout.completed >= args.window and not run.drops:
-                fanout.progress.clear()
-                wait = min(args.stall_timeout, deadline - time.monotonic())
-                if wait <= 0:
-                    raise TimeoutError("the deadline passed while sending")
-                try:
-                    await asyncio.wait_for(fanout.progress.wait(), wait)
-                except TimeoutError:
-                    run.stalls += 1
-                    break  # something is lost or very slow: go on, the counts will show it
+        start.set()
+        done: asyncio.Task = asyncio.create_task(next_from(out, deadline + 10, sender_proc))
+        while not done.done():
             if run.drops:
-                raise RuntimeError(f"{len(run.drops)} receivers disconnected: {run.drops[:3]}")
-            if len(run.send_errors) >= 10:
-                raise RuntimeError(f"the server refused {len(run.send_errors)} messages: {run.send_errors[:3]}")
-            await asyncio.wait_for(acks.acquire(), max(0.001, deadline - time.monotonic()))
-            if not run.first_send_ns:
-                run.first_send_ns = time.monotonic_ns()
-            task = asyncio.create_task(send(seq))
-            in_flight.add(task)
-            task.add_done_callback(in_flight.discard)
-        if in_flight:
-            await asyncio.wait(in_flight, timeout=max(0.001, deadline - time.monotonic()))
-
+                abort.set()
+            await asyncio.wait([done], timeout=0.2)
+        kind, run.sender = done.result()
         # Drain: until every receiver has every message, or nothing arrives for --stall-timeout.
-        while fanout.completed < len(run.stored) and not run.drops:
+        run.stored.update(run.sender.acked)
+        while completed.value < len(run.stored) and not run.drops:
             fanout.progress.clear()
             wait = min(args.stall_timeout, deadline - time.monotonic())
             if wait <= 0:
@@ -470,35 +572,29 @@ async def measure(run: Run, server: LiveServer, pid: int, receiver: Session, sen
             before = run.deliveries
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(fanout.progress.wait(), wait)
-            if run.deliveries == before and fanout.completed < len(run.stored):
+            if run.deliveries == before and completed.value < len(run.stored):
                 break
         run.send_phase_s = time.perf_counter() - started
         run.server_cpu_s = cpu_seconds(pid) - cpu_server
-        run.bench_cpu_s = time.process_time() - cpu_bench
+        run.receivers_cpu_s = time.process_time() - cpu_receivers
     finally:
         closing.set()
+        abort.set()
         await sampler.stop()
         run.rss_peak_kb = max(sampler.peak_kb, status_kb(pid, "VmRSS"))
         run.hwm_kb = status_kb(pid, "VmHWM")
-        everyone = [*clients, sender_client]
         await asyncio.wait(
-            [asyncio.ensure_future(c.disconnect()) for c in everyone if c.connected] or [asyncio.sleep(0)],
+            [asyncio.ensure_future(c.disconnect()) for c in clients if c.connected] or [asyncio.sleep(0)],
             timeout=15)
-        await asyncio.wait([asyncio.ensure_future(c.shutdown()) for c in everyone], timeout=5)
-
-
-def report_errors(what: str, errors: list[BaseException | None]) -> None:
-    failed = [describe(e) for e in errors if e is not None]
-    if failed:
-        kinds: dict[str, int] = {}
-        for text in failed:
-            kinds[text] = kinds.get(text, 0) + 1
-        print(f"  {what} failed for {len(failed)} clients: "
-              + "; ".join(f"{n}x {text}" for text, n in sorted(kinds.items(), key=lambda kv: -kv[1])[:5]))
+        await asyncio.wait([asyncio.ensure_future(c.shutdown()) for c in clients], timeout=5)
+        sender_proc.join(5)
+        if sender_proc.is_alive():
+            sender_proc.kill()
+            sender_proc.join(5)
 
 
 def run_one(clients: int, args: argparse.Namespace) -> Run:
-    run = Run(clients, args.messages, args.redis)
+    run = Run(clients, args.messages)
     env = {"FORUM_CHAT_RATE_LIMIT": "100000/10 seconds", "FORUM_ACCESS_LOG": "/dev/null"}
     if args.redis:
         listeners = flush_redis()

@@ -47,3 +47,12 @@ def demo_sign_ins() -> None:
     from .demo import demo_sign_ins_text
 
     click.echo(demo_sign_ins_text())
+
+
+@forum_cli.command("send-reminders")
+@with_appcontext
+def send_reminders() -> None:
+    """Remind people going to a session that starts within the hour. Run every minute from cron."""
+    from .services.sessions import send_reminders as do_send
+
+    click.echo(f"Reminders sent: {do_send()}")

@@ -72,10 +72,16 @@ def participant(session: PeerSession, user: User) -> SessionParticipant | None:
     return db.session.get(SessionParticipant, (session.id, user.id))
 
 
-def visible_sessions(actor: User, upcoming: bool = True, limit: int = 50) -> list[PeerSession]:
-    """Sessions the actor may attend, soonest first (or most recent first for past ones)."""
+def visible_sessions(actor: User, upcoming: bool = True, limit: int = 50, topic_id: int | None = None,
+                     authority_id: int | None = None) -> list[PeerSession]:
+    """Sessions the actor may attend, soonest first (or most recent first for past ones),
+    optionally only those of one topic or one host authority."""
     now = clock.now()
     query = select(PeerSession)
+    if topic_id is not None:
+        query = query.where(PeerSession.topic_id == topic_id)
+    if authority_id is not None:
+        query = query.where(PeerSession.authority_id == authority_id)
     if not policy.is_staff(actor):
         allowed = [PeerSession.partner_only.is_(False)]
         if actor.authority_id is not None:
@@ -210,8 +216,13 @@ def update_session(actor: User, session_id: int, form: SessionForm) -> PeerSessi
     session.cohosts = data["cohosts"]
     session.room.name = data["title"][:100]
     session.room.authority_id = data["authority_id"] if data["partner_only"] else None
-    _tell_rsvps(session, "session-changed", f"“{session.title}” has changed: check the new details.")
+    recipients = _tell_rsvps(session, "session-changed", f"“{session.title}” has changed: check the new details.")
     db.session.commit()
+    for user in recipients:
+        send_mail(user.email, f"Changed: {session.title}",
+                  f"Hello {user.display_name},\n\nThe details of “{session.title}” have changed. It now starts "
+                  f"{clock.to_uk(session.starts_at):%A %-d %B %Y at %H:%M} (UK time).\n\n"
+                  f"{public_link('sessions.show', session_id=session.id)}\n")
     _announce_state(session)
     return session
 

@@ -48,4 +48,7 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def nav_context():
-        return {"is_staff": policy.is_staff(current_user)}
+        from ..services.notify import unread_count
+
+        unread = unread_count(current_user) if current_user.is_authenticated else 0
+        return {"is_staff": policy.is_staff(current_user), "unread_notifications": unread}

@@ -286,3 +286,11 @@ def test_ics_parses_and_carries_utc_times_across_a_clock_change(app, world, froz
     assert starts == [datetime(2027, 3, 26, 10, 0, tzinfo=UTC), datetime(2027, 3, 29, 9, 0, tzinfo=UTC)]
     assert all(s.utcoffset() == timedelta(0) for s in starts)
     assert str(events[0]["summary"]) == "Reflective supervision drop-in"
+
+
+def test_send_reminders_command_is_idempotent(app, world, frozen, session):
+    sessions.rsvp(world.member, session.id, "going")
+    frozen.set(at(session, minutes=-30))
+    runner = app.test_cli_runner()
+    assert "Reminders sent: 1" in runner.invoke(args=["forum", "send-reminders"]).output
+    assert "Reminders sent: 0" in runner.invoke(args=["forum", "send-reminders"]).output

@@ -122,3 +122,15 @@ def test_host_forms_work_without_javascript(browser, world, frozen):
     assert db.session.get(PeerSession, session.id).phase(clock.now()) == "closed"
     response = browser.post(f"/sessions/{session.id}/summary", {"body": "Three good ideas."})
     assert response.status_code == 302 and "/threads/" in response.location
+
+
+def test_notifications_page_lists_and_marks_read(browser, world, frozen):
+    session = sessions.schedule(world.lead, sessions.SessionForm(
+        "Court skills clinic", "", "", world.topic.id, world.wigan.id, False, datetime(2027, 3, 10, 14), 60, 5))
+    sessions.rsvp(world.member, session.id, "going")
+    sessions.cancel(world.lead, session.id, "Host unwell")
+    browser.sign_in(world.member)
+    page = browser.get("/notifications").get_data(as_text=True)
+    assert "Host unwell" in page and "1<span class=\"visually-hidden\"> unread" in page
+    browser.post("/notifications")
+    assert "visually-hidden\"> unread" not in browser.get("/notifications").get_data(as_text=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...errors import Invalid
-from ...services import accounts
+from ...services import accounts, notify
 from ...services.browse import user_by_username
+from ..threads.forms import ActionForm
 from ..viewhelpers import attach_error, form_status
 from .forms import PasswordForm, ProfileForm
 
@@ -50,3 +51,15 @@ def password():
 @login_required
 def person(username: str):
     return render_template("account/person.html", person=user_by_username(current_user, username))
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications():
+    """The in-app notifications; POST marks them all read."""
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        notify.mark_all_read(current_user)
+        return redirect(url_for("account.notifications"))
+    return render_template("account/notifications.html", items=notify.recent(current_user), action=ActionForm())

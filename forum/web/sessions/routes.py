@@ -43,10 +43,15 @@ def _service_form(form: SessionForm) -> sessions.SessionForm:
 @bp.route("/sessions")
 @login_required
 def index():
+    topics, authorities = browse.all_topics(), browse.all_authorities()
+    topic = next((t for t in topics if t.slug == request.args.get("topic")), None)
+    authority = next((a for a in authorities if a.slug == request.args.get("authority")), None)
+    filters = {"topic_id": topic.id if topic else None, "authority_id": authority.id if authority else None}
     return render_template(
         "sessions/index.html",
-        upcoming=sessions.visible_sessions(current_user, upcoming=True),
-        past=sessions.visible_sessions(current_user, upcoming=False, limit=20),
+        upcoming=sessions.visible_sessions(current_user, upcoming=True, **filters),
+        past=sessions.visible_sessions(current_user, upcoming=False, limit=20, **filters),
+        topics=topics, authorities=authorities, topic=topic, authority=authority,
         can_schedule=policy.can_schedule_session(current_user, current_user.authority_id),
         now=clock.now(),
     )
