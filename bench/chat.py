@@ -12,17 +12,19 @@ For each N in --clients:
 2. Signs in once as member.wigan and opens N python-socketio AsyncClients over websocket,
    all on one asyncio loop in this process, sharing that signed-in session; each joins
    the room "supporting-social-workers".
-3. A sender signed in as moderator sends --messages messages, each with a unique client_id
-   and a body carrying its sequence number and send time (CLOCK_MONOTONIC, shared by every
-   process on the machine). Pacing is closed-loop: the next message goes after the previous
-   ack (--acks 1) and only while fewer than --window messages are still on their way to some
-   receiver, so the run measures what the server sustains instead of filling its queues.
-   Keep --acks at 1 on SQLite: concurrent chat:send handlers freeze the one worker (below).
+3. A sender signed in as moderator, in a process of its own (so its acks do not queue behind
+   the receivers' work on one loop), sends --messages messages, each with a unique client_id
+   and a body carrying its sequence number and send time (CLOCK_MONOTONIC, the same clock in
+   every process on the machine). Pacing is closed-loop: the next message goes after the
+   previous ack (--acks 1), and only while fewer than --window messages have still to reach
+   some receiver (the receivers count, in shared memory), so the run measures what the
+   server sustains instead of filling its queues. Keep --acks at 1 on SQLite (see below).
 4. Every receiver records each chat:message with its receive time. Reported per N: time to
    connect and to join all clients, delivered messages/s (all deliveries / first send to
    last delivery), p50/p99/max send-to-receive latency, lost (N x messages stored minus
-   unique deliveries) and duplicated deliveries (both must be 0), failed sends, dropped sockets,
-   CPU used by the server's worker and by this process, and the worker's RSS.
+   unique deliveries) and duplicated deliveries (both must be 0), failed sends, dropped
+   sockets, CPU used by the server's worker, the receivers and the sender, and the worker's
+   RSS (VmHWM from /proc, and VmRSS sampled every 100 ms).
 5. Prints a table for all N and stops the server (also on an error, Ctrl-C or SIGTERM).
 
 Only ever talks to 127.0.0.1. Exit status: 0 when nothing was lost, duplicated or refused.
@@ -50,7 +52,7 @@ import statistics
 import sys
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import requests
@@ -229,7 +231,7 @@ def sender_process(plan: SendPlan, completed, start, abort, out) -> None:
         report.error = "interrupted"
     except Exception as error:
         report.error = describe(error)
-    out.put(("done", report))
+    out.put(("done", asdict(report)))  # plain data: the parent knows this module as __main__
 
 
 async def send_all(plan: SendPlan, completed, start, abort, out, report: SendReport) -> None:
@@ -545,7 +547,7 @@ async def measure(run: Run, server: LiveServer, pid: int, receiver: Session, sen
             raise RuntimeError(f"only {run.joined} of {run.clients} receivers joined")
         kind, value = await next_from(out, min(deadline, time.monotonic() + args.connect_timeout + 30), sender_proc)
         if kind != "ready":
-            raise RuntimeError(f"the sender could not start: {value.error if value else kind}")
+            raise RuntimeError(f"the sender could not start: {value.get('error') if value else kind}")
         # Each join told everyone already in the room (chat:presence): let that settle first.
         settle_until = min(deadline, time.monotonic() + 30)
         while time.monotonic() - fanout.last_presence < 1.0 and time.monotonic() < settle_until:
@@ -561,7 +563,8 @@ async def measure(run: Run, server: LiveServer, pid: int, receiver: Session, sen
             if run.drops:
                 abort.set()
             await asyncio.wait([done], timeout=0.2)
-        kind, run.sender = done.result()
+        kind, value = done.result()
+        run.sender = SendReport(**value)
         # Drain: until every receiver has every message, or nothing arrives for --stall-timeout.
         run.stored.update(run.sender.acked)
         while completed.value < len(run.stored) and not run.drops:
@@ -644,36 +647,37 @@ def mb(kb: int) -> str:
 
 
 def print_run(run: Run, args: argparse.Namespace) -> None:
-    if run.error or run.timed_out:
-        print(f"  FAILED: {run.error or 'timed out: ' + run.timed_out}")
-    acks = f"ack p50 {statistics.median(run.ack_ms):.1f} ms" if run.ack_ms else "no acks"
+    sender = run.sender
+    for problem in (run.error, run.timed_out and "timed out: " + run.timed_out, sender.error and "sender: " + sender.error):
+        if problem:
+            print(f"  FAILED: {problem}")
+    acks = f"ack p50 {statistics.median(sender.ack_ms):.1f} ms" if sender.ack_ms else "no acks"
     print(f"  sent {run.sent} ({run.sends_per_s:.0f} msg/s, {acks}); {run.deliveries:,} deliveries in "
           f"{run.elapsed_s:.2f} s = {run.delivered_per_s:,.0f}/s")
     print(f"  latency p50 {run.latency_ms(0.50):.1f} ms, p99 {run.latency_ms(0.99):.1f} ms, "
           f"max {run.latency_ms(1.0):.1f} ms; lost {run.lost}, duplicated {run.duplicates}, "
-          f"failed sends {len(run.send_errors)}, dropped sockets {len(run.drops)}, out of order {run.reordered}")
-    print(f"  the sender waited on the window of {args.window} undelivered messages before {run.window_waits} "
-          f"sends (gave up {run.stalls} times)")
+          f"failed sends {len(sender.errors)}, dropped sockets {len(run.drops)}, out of order {run.reordered}")
+    print(f"  the sender waited for the window ({args.window} messages not yet at every receiver) before "
+          f"{sender.window_waits} of {run.sent} sends (gave up {sender.stalls} times)")
     if run.send_phase_s:
-        print(f"  CPU while sending ({run.send_phase_s:.1f} s): server worker {run.server_cpu_s / run.send_phase_s:.2f} "
-              f"cores, this bench {run.bench_cpu_s / run.send_phase_s:.2f} cores; worker RSS idle "
-              f"{mb(run.rss_idle_kb)} MB, peak {mb(max(run.hwm_kb, run.rss_peak_kb))} MB (VmHWM)")
-    for text in (run.send_errors + run.drops)[:5]:
+        print(f"  CPU while sending ({run.send_phase_s:.1f} s): server worker {run.cores(run.server_cpu_s):.2f} cores, "
+              f"receivers {run.cores(run.receivers_cpu_s):.2f}, sender {run.cores(sender.cpu_s):.2f}; worker RSS "
+              f"idle {mb(run.rss_idle_kb)} MB, peak {mb(max(run.hwm_kb, run.rss_peak_kb))} MB (VmHWM)")
+    for text in (sender.errors + run.drops)[:5]:
         print(f"    {text}")
 
 
 def print_table(runs: list[Run]) -> None:
     headers = ["clients", "connect s", "join s", "sent", "send/s", "delivered/s", "p50 ms", "p99 ms", "max ms",
-               "lost", "dup", "failed", "drops", "srv CPU", "bench CPU", "RSS idle MB", "RSS peak MB", "result"]
+               "lost", "dup", "failed", "drops", "srv CPU", "rcv CPU", "RSS idle MB", "RSS peak MB", "result"]
     rows = []
     for r in runs:
-        span = r.send_phase_s or 1.0
         rows.append([
             str(r.clients), f"{r.connect_s:.2f}", f"{r.join_s:.2f}", str(r.sent), f"{r.sends_per_s:.0f}",
             f"{r.delivered_per_s:,.0f}", f"{r.latency_ms(0.5):.1f}", f"{r.latency_ms(0.99):.1f}",
-            f"{r.latency_ms(1.0):.1f}", str(r.lost), str(r.duplicates), str(len(r.send_errors)), str(len(r.drops)),
-            f"{r.server_cpu_s / span:.2f}", f"{r.bench_cpu_s / span:.2f}", mb(r.rss_idle_kb),
-            mb(max(r.hwm_kb, r.rss_peak_kb)), "ok" if r.ok else "FAIL",
+            f"{r.latency_ms(1.0):.1f}", str(r.lost), str(r.duplicates), str(len(r.sender.errors)),
+            str(len(r.drops)), f"{r.cores(r.server_cpu_s):.2f}", f"{r.cores(r.receivers_cpu_s):.2f}",
+            mb(r.rss_idle_kb), mb(max(r.hwm_kb, r.rss_peak_kb)), "ok" if r.ok else "FAIL",
         ])
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
     print("  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True)))
@@ -743,13 +747,15 @@ def main() -> int:
         if runs:
             print(f"\nResults ({'Redis message queue' if args.redis else 'no Redis'}; {args.messages} messages "
                   f"per run; acks {args.acks}, window {args.window}):")
-            print("  delivered/s = all chat:message deliveries / (last delivery - first send); latency = send "
-                  "(before chat:send) to receive, over every delivery")
-            print("  lost = N x messages stored (acked, or seen by anyone) - unique deliveries; dup = deliveries of a message a client already had; "
-                  "CPU = cores used while sending; RSS = the gunicorn worker's")
+            print("  delivered/s = all chat:message deliveries / (last delivery - first send); latency = from "
+                  "just before chat:send to the receiver's handler, over every delivery")
+            print("  lost = N x messages stored (acked, or seen by anyone) - unique deliveries; dup = deliveries "
+                  "of a message a client already had; failed = sends not acked ok")
+            print("  srv / rcv CPU = cores used while sending by the gunicorn worker / by this process (all "
+                  "receivers); RSS = the gunicorn worker's")
             print()
             print_table(runs)
-            print(f"\nThis bench process (all {max(r.clients for r in runs)} clients) peaked at "
+            print(f"\nThis process (up to {max(r.clients for r in runs)} receivers) peaked at "
                   f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB RSS.")
     return 0 if runs and all(r.ok for r in runs) else 1
 
