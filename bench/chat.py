@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import platform
 import re
@@ -224,6 +225,7 @@ class SendReport:
 
 def sender_process(plan: SendPlan, completed, start, abort, out) -> None:
     """Entry point of the sender process: connect, say ready, send when told, report."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     report = SendReport()
     try:
         asyncio.run(send_all(plan, completed, start, abort, out, report))
@@ -442,6 +444,9 @@ class Fanout:
 
 
 def new_client() -> socketio.AsyncClient:
+    # Its own errors ("packet queue is empty, aborting", once per socket when the server goes
+    # quiet for 30 s) would drown the report; dropped sockets are counted and shown instead.
+    logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
     return socketio.AsyncClient(reconnection=False, handle_sigint=False, request_timeout=10)
 
 
@@ -467,6 +472,19 @@ async def bounded(jobs, limit: int, deadline: float) -> list[BaseException | Non
             return None
 
     return await asyncio.gather(*(one(job) for job in jobs))
+
+
+async def quietly(coroutines, timeout: float) -> None:
+    """Run clean-up coroutines together for at most `timeout` s, ignoring how each one ends."""
+    tasks = [asyncio.ensure_future(c) for c in coroutines]
+    if not tasks:
+        return
+    done, pending = await asyncio.wait(tasks, timeout=timeout)
+    for task in pending:
+        task.cancel()
+    for task in done:
+        if not task.cancelled():
+            task.exception()  # retrieved, so asyncio does not log it
 
 
 def describe(error: BaseException) -> str:
@@ -586,14 +604,39 @@ async def measure(run: Run, server: LiveServer, pid: int, receiver: Session, sen
         await sampler.stop()
         run.rss_peak_kb = max(sampler.peak_kb, status_kb(pid, "VmRSS"))
         run.hwm_kb = status_kb(pid, "VmHWM")
-        await asyncio.wait(
-            [asyncio.ensure_future(c.disconnect()) for c in clients if c.connected] or [asyncio.sleep(0)],
-            timeout=15)
-        await asyncio.wait([asyncio.ensure_future(c.shutdown()) for c in clients], timeout=5)
+        await quietly([c.disconnect() for c in clients if c.connected], 15)
+        await quietly([c.shutdown() for c in clients], 5)
         sender_proc.join(5)
         if sender_proc.is_alive():
             sender_proc.kill()
             sender_proc.join(5)
+
+
+def run_until_done(coroutine, timeout: float) -> None:
+    """asyncio.run, where the first Ctrl-C cancels the run (its clean-up then runs in full,
+    bounded by its own timeouts) and further ones are ignored; then KeyboardInterrupt."""
+    interrupted: list[bool] = []
+
+    async def main() -> None:
+        loop, task = asyncio.get_running_loop(), asyncio.current_task()
+
+        def on_sigint() -> None:
+            if not interrupted:
+                interrupted.append(True)
+                task.cancel()
+
+        loop.add_signal_handler(signal.SIGINT, on_sigint)
+        try:
+            await asyncio.wait_for(coroutine, timeout)
+        finally:
+            loop.remove_signal_handler(signal.SIGINT)
+
+    try:
+        asyncio.run(main())
+    except asyncio.CancelledError:
+        if interrupted:
+            raise KeyboardInterrupt from None
+        raise
 
 
 def run_one(clients: int, args: argparse.Namespace) -> Run:
@@ -618,8 +661,7 @@ def run_one(clients: int, args: argparse.Namespace) -> Run:
             if receiver.room_id != sender.room_id:
                 raise RuntimeError("the sender and the receivers see different rooms")
             deadline = time.monotonic() + args.timeout
-            asyncio.run(asyncio.wait_for(
-                measure(run, server, pid, receiver, sender, args, deadline), args.timeout + 60))
+            run_until_done(measure(run, server, pid, receiver, sender, args, deadline), args.timeout + 60)
         except TimeoutError as error:
             run.timed_out = str(error) or f"over {args.timeout:g} s"
         except Exception as error:

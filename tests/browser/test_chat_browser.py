@@ -44,6 +44,9 @@ def test_two_people_chat_live_and_an_offline_spell_loses_and_duplicates_nothing(
     expect(bob.locator("#connection-status")).to_contain_text("Offline", timeout=30_000)
     for i in range(3):
         send(alice, f"While you were out {i} {tag}")
+    expect(alice.locator("li.message-pending")).to_have_count(0)  # the server has them all
+    for i in range(3):
+        assert count(alice, f"While you were out {i} {tag}") == 1
     send(bob, f"Typed in the tunnel {tag}")
     expect(bob.locator("li.message-pending")).to_contain_text(f"Typed in the tunnel {tag}")
 
