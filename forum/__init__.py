@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from .config import ROOT, Config
 from .extensions import csrf, db, limiter, login_manager, migrate, socketio
@@ -22,11 +23,19 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_proxy(app)
+    app.url_map.converters["int"] = BoundedInt
     configure_extensions(app)
     configure_blueprints(app)
     configure_errors(app)
     configure_cli(app)
     return app
+
+
+class BoundedInt(IntegerConverter):
+    """Integer URL parts the database can hold: /threads/99999999999999999999 is a 404, not a 500."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**62, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def configure_proxy(app: Flask) -> None:

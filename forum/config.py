@@ -68,6 +68,9 @@ class Config:
         self.PROXY_COUNT = int(os.environ.get("FORUM_PROXY_COUNT", "0"))
         self.CHAT_RATE_LIMIT = os.environ.get("FORUM_CHAT_RATE_LIMIT", "10/10 seconds")
         self.POSTS_PER_PAGE = 20
+        # The longest post is 20,000 characters (at most 240 kB form-encoded): 1 MB is ample,
+        # and anything larger is refused with a 413 before it is read.
+        self.MAX_CONTENT_LENGTH = 1024 * 1024
         self.THREADS_PER_PAGE = 30
         self.VERIFY_TOKEN_MAX_AGE = 60 * 60 * 48
         self.RESET_TOKEN_MAX_AGE = 60 * 60

@@ -141,6 +141,15 @@ def _audit(markup: str) -> bool:
     return not parser.unsafe
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable_text(text: str) -> str:
+    """Text as it will be stored: NUL and lone surrogates (which no database will take, and a
+    JSON payload can carry) become U+FFFD, and line endings become "\\n"."""
+    return _UNSTORABLE.sub("\ufffd", text).replace("\r\n", "\n")
+
+
 def render_markdown(text: str) -> str:
     """Markdown source -> sanitised HTML. Never raises on any input."""
     source = (text or "").replace("\x00", "\ufffd")

@@ -20,12 +20,15 @@ USERNAME_MIN, USERNAME_MAX = 3, 32
 # Categories that never belong in a name: controls, format (bidi, zero-width), private use,
 # unassigned, surrogates, line and paragraph separators.
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
+# Characters Unicode counts as letters or symbols that draw nothing: Hangul fillers, the blank
+# Braille pattern, Khmer inherent vowels. A name made of them looks empty.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
 _MULTI_CHAR_LOOKALIKES = (("rn", "m"), ("vv", "w"), ("cl", "d"))
 
 
 def has_hidden_characters(text: str) -> bool:
     """True if text has a control, bidi, zero-width or other invisible character."""
-    return any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in text)
+    return any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES or ch in _BLANK_LETTERS for ch in text)
 
 
 def clean_text_line(

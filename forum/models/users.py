@@ -85,6 +85,15 @@ class User(UserMixin, db.Model):
     def is_staff(self) -> bool:
         return self.role in (Role.MODERATOR.value, Role.ADMIN.value)
 
+    @property
+    def badge(self) -> str | None:
+        """The role readers should know about beside a name: who speaks for the centre or a partner."""
+        if self.is_staff:
+            return "Centre staff"
+        if self.role == Role.LEAD.value:
+            return "Partner lead"
+        return None
+
     def __repr__(self) -> str:
         return f"<User {self.username}>"
 

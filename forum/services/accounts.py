@@ -17,6 +17,7 @@ from ..extensions import db
 from ..mail import public_link, send_mail
 from ..models import Authority, AuthorityDomain, LoginSession, Role, Status, User, utcnow
 from ..names import clean_text_line, normalise_username, username_key
+from . import notify
 
 PASSWORD_MIN, PASSWORD_MAX = 10, 200
 EMAIL_MAX = 254
@@ -97,7 +98,7 @@ def register(data: Registration) -> User:
     begin_write()
     username = normalise_username(data.username)
     email = check_email(data.email)
-    display_name = clean_text_line(data.display_name, label="Display name", max_length=80, field="display_name")
+    display_name = clean_text_line(data.display_name, label="Full name", max_length=80, field="display_name")
     job_title = clean_text_line(data.job_title, label="Job title", max_length=100, field="job_title")
     check_password(data.password)
     authority = None
@@ -123,6 +124,15 @@ def register(data: Registration) -> User:
         password_hash=generate_password_hash(data.password),
     )
     db.session.add(user)
+    if not on_domain:
+        where = authority.name if authority else "no authority"
+        notify.add(
+            db.session.scalars(select(User).where(
+                User.role.in_((Role.MODERATOR.value, Role.ADMIN.value)), User.status == Status.ACTIVE.value,
+            )),
+            "account_pending", f"{display_name} ({where}) registered and is waiting for approval.",
+            "/staff/accounts",
+        )
     try:
         db.session.commit()
     except IntegrityError:
@@ -268,7 +278,7 @@ def change_password(user: User, current: str, new: str) -> User:
 
 def update_profile(user: User, display_name: str, job_title: str) -> User:
     begin_write()
-    user.display_name = clean_text_line(display_name, label="Display name", max_length=80, field="display_name")
+    user.display_name = clean_text_line(display_name, label="Full name", max_length=80, field="display_name")
     user.job_title = clean_text_line(job_title, label="Job title", max_length=100, field="job_title")
     db.session.commit()
     return user
@@ -379,7 +389,7 @@ def create_admin(username: str, email: str, display_name: str, password: str) ->
     begin_write()
     username = normalise_username(username)
     email = check_email(email)
-    display_name = clean_text_line(display_name, label="Display name", max_length=80, field="display_name")
+    display_name = clean_text_line(display_name, label="Full name", max_length=80, field="display_name")
     check_password(password)
     _check_unique(username, email)
     user = User(

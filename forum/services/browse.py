@@ -103,9 +103,15 @@ def authority_threads(actor: User, authority: Authority, page=1) -> ThreadList:
 
 
 def tag_threads(actor: User, tag: Tag, page=1) -> ThreadList:
-    return _threads(
-        actor, Thread.id.in_(select(thread_tags.c.thread_id).where(thread_tags.c.tag_id == tag.id)), page=page
-    )
+    """Threads with the tag that the actor may read.
+
+    A tag used only in another authority's private space is NotFound: even its name could say
+    what that authority is discussing.
+    """
+    tagged = Thread.id.in_(select(thread_tags.c.thread_id).where(thread_tags.c.tag_id == tag.id))
+    if db.session.scalar(select(Thread.id).where(tagged, policy.readable_threads(actor)).limit(1)) is None:
+        raise NotFound("We could not find that tag.")
+    return _threads(actor, tagged, page=page)
 
 
 def topics_with_counts(actor: User) -> list[tuple[Topic, int]]:

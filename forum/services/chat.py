@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import policy, ratelimit, realtime
-from ..content import RENDERER_VERSION, render_markdown
+from ..content import RENDERER_VERSION, render_markdown, storable_text
 from ..database import begin_write
 from ..errors import Invalid, NotFound
 from ..extensions import db
@@ -149,7 +149,7 @@ def last_read_seq(actor: User, room_id: int) -> int:
 def check_body(body) -> str:
     if not isinstance(body, str):
         raise Invalid("Write a message.", field="body")
-    text = body.replace("\r\n", "\n")
+    text = storable_text(body)
     if not text.strip():
         raise Invalid("Write a message: it cannot be empty.", field="body")
     if len(text) > MESSAGE_MAX:
@@ -185,30 +185,35 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
     A resend with the same client id (after a dropped connection) returns the stored message
     and broadcasts nothing, so every reader sees it once.
     """
-    begin_write()
-    room = get_room(actor, room_id)
+    # Everything that can be decided without the write lock is decided before taking it:
+    # the rate limiter may wait on Redis or start a timer, and on SQLite under gevent nothing
+    # that yields may run while this request holds the database's only write lock.
     client_id = check_client_id(client_id)
+    room = get_room(actor, room_id)
     if client_id:
-        existing = db.session.scalar(
-            select(Message).where(Message.author_id == actor.id, Message.client_id == client_id)
-        )
+        existing = _sent_before(actor, client_id)
         if existing is not None:
             if existing.room_id != room.id:
                 raise Invalid("That message id was already used in another room.")
             return existing, False
     require_speak(actor, room)
     text = check_body(body)
-    reply_to = None
-    if reply_to_id not in (None, ""):
-        if not isinstance(reply_to_id, int):
-            raise Invalid("That reply is not to a message in this room.")
-        reply_to = db.session.get(Message, reply_to_id)
-        if reply_to is None or reply_to.room_id != room.id:
-            raise Invalid("That reply is not to a message in this room.")
+    if reply_to_id == "":
+        reply_to_id = None
+    if reply_to_id is not None and (not isinstance(reply_to_id, int) or not 0 < reply_to_id < 2**62):
+        raise Invalid("That reply is not to a message in this room.")
     ratelimit.check(
         "chat-send", actor.id, current_app.config.get("CHAT_RATE_LIMIT", "10/10 seconds"),
         "You are sending messages too quickly. Wait a few seconds and try again.",
     )
+    begin_write()
+    room = get_room(actor, room_id)  # again, inside the transaction: access may have changed
+    require_speak(actor, room)
+    reply_to = None
+    if reply_to_id is not None:
+        reply_to = db.session.get(Message, reply_to_id)
+        if reply_to is None or reply_to.room_id != room.id:
+            raise Invalid("That reply is not to a message in this room.")
     now = utcnow()
     row = db.session.execute(
         update(Room)
@@ -227,9 +232,7 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
     except IntegrityError:
         # The same client id raced in from a second connection: the first one stands.
         db.session.rollback()
-        existing = db.session.scalar(
-            select(Message).where(Message.author_id == actor.id, Message.client_id == client_id)
-        )
+        existing = _sent_before(actor, client_id)
         if existing is None:
             raise
         return existing, False
@@ -237,6 +240,12 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
     realtime.emit_after_commit("chat:message", serialize(message), realtime.chat_room(room.id))
     db.session.commit()
     return message, True
+
+
+def _sent_before(actor: User, client_id: str) -> Message | None:
+    return db.session.scalar(
+        select(Message).where(Message.author_id == actor.id, Message.client_id == client_id)
+    )
 
 
 def edit_message(actor: User, message_id, body) -> Message:
@@ -329,6 +338,7 @@ def serialize(message: Message) -> dict:
             "id": message.author.id,
             "username": message.author.username,
             "name": message.author.display_name,
+            "badge": message.author.badge,
         },
         "body": "" if deleted else message.body,
         "html": "" if deleted else message.body_html,

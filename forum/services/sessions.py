@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 
 from .. import clock, policy, realtime
-from ..content import render_markdown
+from ..content import render_markdown, storable_text
 from ..database import begin_write
 from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
@@ -170,7 +170,8 @@ def _check_form(actor: User, form: SessionForm) -> dict:
         if user.id != actor.id and user not in cohosts:
             cohosts.append(user)
     return {
-        "title": title, "description": form.description or "", "agenda": form.agenda or "",
+        "title": title, "description": storable_text(form.description or ""),
+        "agenda": storable_text(form.agenda or ""),
         "topic_id": topic.id, "authority_id": form.authority_id, "partner_only": bool(form.partner_only),
         "starts_at": starts_at, "ends_at": starts_at + timedelta(minutes=form.duration_minutes),
         "capacity": form.capacity, "cohosts": cohosts,

@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import policy
-from ..content import RENDERER_VERSION, render_markdown
+from ..content import RENDERER_VERSION, render_markdown, storable_text
 from ..database import begin_write
 from ..errors import Invalid, NotFound
 from ..extensions import db
@@ -52,7 +52,7 @@ def check_title(title: str) -> str:
 
 
 def check_body(body: str) -> str:
-    text = (body or "").replace("\r\n", "\n")
+    text = storable_text(body or "")
     if not text.strip():
         raise Invalid("Write something in the post.", field="body")
     if len(text) > BODY_MAX:

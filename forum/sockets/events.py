@@ -59,4 +59,6 @@ def int_field(data: dict, key: str, required: bool = True) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid(f"'{key}' must be a whole number.")
+    if not -(2**62) < value < 2**62:
+        raise Invalid(f"'{key}' is out of range.")
     return value

@@ -97,7 +97,7 @@
   });
 
   socket.on("connect_error", (error) => {
-    setStatus(`Offline: ${error.message || "cannot reach the server"}. Reload the page to sign in again if this lasts.`, "offline");
+    setStatus(`Offline: ${(error.message || "cannot reach the server").replace(/\.+$/, "")}. Reload the page to sign in again if this lasts.`, "offline");
   });
 
   socket.on("chat:message", (message) => {
@@ -169,6 +169,11 @@
     if (!items.length || Number(items[items.length - 1].dataset.seq) < seq) list.scrollTop = list.scrollHeight;
   }
 
+  // Counted as the server counts: characters, not UTF-16 units (an emoji is one, not two).
+  function codePoints(text) {
+    return [...text].length;
+  }
+
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -187,6 +192,7 @@
     if (m.client_id) li.dataset.clientId = m.client_id;
     const meta = el("p", "message-meta");
     meta.append(el("span", "message-author", m.author.name));
+    if (m.author.badge) meta.append(el("span", "badge badge-role", m.author.badge));
     const link = el("a", "message-time");
     link.href = `#m-${m.seq}`;
     const time = el("time", "", timeOf(m.created_at));
@@ -241,7 +247,12 @@
     return actions;
   }
 
-  // Server-rendered messages get the same live buttons: delete without a page reload.
+  // Server-rendered messages get the same live buttons: reply, and delete without a reload.
+  list.querySelectorAll("li.message button.js-reply").forEach((button) => {
+    button.hidden = false;
+    const id = Number(button.closest("li.message").dataset.id);
+    button.addEventListener("click", () => startReply({ id, author: { name: button.dataset.authorName } }));
+  });
   list.querySelectorAll("li.message form").forEach((f) => {
     f.addEventListener("submit", async (event) => {
       if (!socket.connected) return; // falls back to the plain form post
@@ -382,7 +393,7 @@
     event.preventDefault();
     const body = input.value;
     if (!body.trim()) { setStatus("Write a message: it cannot be empty.", "offline"); return; }
-    if (body.length > maxLength) { setStatus(`Messages must be ${maxLength} characters or fewer.`, "offline"); return; }
+    if (codePoints(body) > maxLength) { setStatus(`Messages must be ${maxLength} characters or fewer.`, "offline"); return; }
     send({ client_id: newClientId(), body, reply_to_id: replyTo ? replyTo.id : null });
     input.value = "";
     replyTo = null;
@@ -399,7 +410,7 @@
   });
 
   function updateCounter() {
-    const left = maxLength - input.value.length;
+    const left = maxLength - codePoints(input.value);
     counter.textContent = left < 0 ? `${-left} characters too many` : `${left} characters left`;
   }
   let typingTimer = null;

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from forum.errors import Forbidden, Invalid, NotFound
 from forum.extensions import db
 from forum.models import Status, User
-from forum.services import accounts
+from forum.services import accounts, notify
 
 from ..conftest import PASSWORD
 
@@ -65,6 +65,15 @@ def test_email_off_authority_domain_waits_for_staff_approval(app, world):
     accounts.approve_account(world.moderator, user.id)
     assert accounts.authenticate("sam@gmail.com", "a long enough password").id == user.id
     assert any("approved" in m for m in outbox(app))
+
+
+def test_centre_staff_are_told_in_app_that_an_account_waits_and_members_are_not(app, world):
+    accounts.register(registration(world, email="sam@gmail.com"))
+    for staff in (world.moderator, world.admin):
+        [note] = notify.recent(staff)
+        assert "waiting for approval" in note.text and note.url == "/staff/accounts"
+    for other in (world.member, world.lead, world.outsider):
+        assert notify.recent(other) == []
 
 
 def test_another_authoritys_domain_does_not_verify_a_claim_to_this_one(app, world):
@@ -127,6 +136,9 @@ def test_email_unique_ignoring_case(app, world):
         ("username", ".sam", "start and end"),
         ("display_name", "Sam\u202e Jones", "hidden"),
         ("display_name", "Sam\u200d", "hidden"),
+        ("display_name", "\u3164\u3164\u3164", "hidden"),  # Hangul fillers: looks blank
+        ("display_name", "\u2800", "hidden"),  # blank Braille pattern
+        ("username", "\uffa0sam", "hidden"),
         ("display_name", "x" * 81, "80 characters"),
         ("display_name", "   ", "Enter"),
         ("job_title", "y" * 101, "100 characters"),

@@ -165,3 +165,10 @@ def test_nothing_is_broadcast_when_the_transaction_rolls_back(app, world, rooms,
     db.session.rollback()
     db.session.commit()
     assert events == []
+
+
+def test_nul_and_lone_surrogates_are_stored_as_replacement_characters(app, world):
+    network = room(world.topic.id)
+    message, _ = chat.send_message(world.member, network.id, "a\x00b \ud800 c")
+    db.session.expire_all()
+    assert db.session.get(Message, message.id).body == "a\ufffdb \ufffd c"

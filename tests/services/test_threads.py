@@ -235,3 +235,10 @@ def test_threads_list_paginates_with_a_next_flag(app, world):
     assert browse.latest(world.member, 1).has_next
     second = browse.latest(world.member, 2)
     assert len(second.threads) == 1 and not second.has_next and second.has_prev
+
+
+def test_nul_and_lone_surrogates_in_a_post_are_stored_as_replacement_characters(app, world):
+    thread = start(world.member, world.topic.id, body="Our team\x00 meets \udfff weekly.")
+    db.session.expire_all()
+    body = db.session.scalar(select(Post.body).where(Post.thread_id == thread.id))
+    assert body == "Our team\ufffd meets \ufffd weekly."

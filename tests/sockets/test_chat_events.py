@@ -116,6 +116,9 @@ def test_deleted_message_is_removed_from_every_open_client(app, world, rooms, so
         ("chat:delete", {"message_id": True}, "whole number"),
         ("chat:read", {"room_id": 1, "seq": -1}, "not a message"),
         ("chat:history", {"room_id": 1, "before_seq": "x"}, "whole number"),
+        ("chat:join", {"room_id": 2**70}, "out of range"),
+        ("chat:delete", {"message_id": -(2**64)}, "out of range"),
+        ("chat:send", {"room_id": 1, "body": "x", "reply_to_id": 2**80}, "not to a message"),
     ],
 )
 def test_malformed_events_get_a_clear_error_ack(app, world, rooms, socket_for, event, payload, error):

@@ -94,10 +94,29 @@ def test_partner_thread_never_appears_in_other_authoritys_lists(browser, world):
         assert "Wigan only thread" not in browser.get(url).get_data(as_text=True)
 
 
+def test_a_tag_used_only_in_another_authoritys_space_is_404(browser, new_browser, world):
+    start(world.member, world.topic.id, authority_id=world.wigan.id, title="Wigan only thread", tags="restructure")
+    browser.sign_in(world.outsider)
+    assert browser.get("/tags/restructure").status_code == 404
+    insider = new_browser()
+    insider.sign_in(world.member)
+    assert "Wigan only thread" in insider.get("/tags/restructure").get_data(as_text=True)
+
+
 def test_nonexistent_thread_and_post_are_404(browser, world):
     browser.sign_in(world.member)
     for url in ("/threads/999", "/posts/999", "/posts/999/edit", "/topics/nope", "/spaces/nope", "/people/nobody", "/threads/abc"):
         assert browser.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("url", [
+    "/threads/99999999999999999999", "/posts/99999999999999999999999/edit", "/sessions/9223372036854775808",
+    "/threads/1/reply?quote=99999999999999999999999", "/rooms/x?before=99999999999999999999999",
+])
+def test_numbers_too_big_for_the_database_are_a_404_or_ignored_never_a_500(browser, world, url):
+    start(world.member, world.topic.id)
+    browser.sign_in(world.member)
+    assert browser.get(url).status_code in (200, 404)
 
 
 @pytest.mark.parametrize("role", ["member", "lead"])

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Post, Status, Thread, User
+from forum.services import threads as threads_service
 
 from ..factories import start
 
@@ -143,8 +144,21 @@ def test_reply_to_locked_thread_is_refused_with_403(browser, world):
     thread.locked = True
     db.session.commit()
     browser.sign_in(world.outsider)
-    response = browser.post(f"/threads/{thread.id}/reply", {"body": "Hello?"})
+    body = "Hello? A reply I spent ten minutes on."
+    response = browser.post(f"/threads/{thread.id}/reply", {"body": body})
     assert response.status_code == 403 and "locked" in page(response)
+    assert body in page(response)  # the text comes back to be copied, not lost
+    assert db.session.scalar(select(func.count(Post.id))) == 1
+
+
+def test_reply_page_of_a_locked_thread_says_so_and_offers_no_post_button(browser, world):
+    thread = start(world.member, world.topic.id)
+    thread.locked = True
+    db.session.commit()
+    browser.sign_in(world.outsider)
+    response = browser.get(f"/threads/{thread.id}/reply")
+    assert response.status_code == 403 and "locked" in page(response)
+    assert 'value="Post reply"' not in page(response)
 
 
 def test_quote_prefills_the_reply(browser, world):
@@ -206,3 +220,22 @@ def test_unknown_flag_change_is_a_400(browser, world):
     thread = start(world.member, world.topic.id)
     browser.sign_in(world.moderator)
     assert browser.post(f"/threads/{thread.id}/flags", {"change": "explode"}).status_code == 400
+
+
+def test_posts_by_centre_staff_and_partner_leads_carry_a_role_badge(browser, world):
+    thread = start(world.moderator, world.topic.id, title="A note from the centre")
+    threads_service.reply(world.lead, thread.id, "A word from the partner lead.")
+    threads_service.reply(world.member, thread.id, "A word from a member.")
+    browser.sign_in(world.member)
+    text = page(browser.get(f"/threads/{thread.id}"))
+    assert text.count("Centre staff") == 1
+    assert text.count("Partner lead") == 1
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "a@b", "two@@example.org", "sp ace@example.org"])
+def test_forgotten_password_form_asks_for_a_well_formed_email_and_keeps_it(browser, world, email):
+    browser.refresh_token("/forgot")
+    response = browser.post("/forgot", {"email": email})
+    assert response.status_code == 400
+    assert "correct format" in page(response)
+    assert html.escape(email, quote=True) in response.get_data(as_text=True)

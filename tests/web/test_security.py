@@ -81,10 +81,28 @@ def test_remember_me_sets_a_secure_remember_cookie(browser, world):
     assert remember and "HttpOnly" in remember[0]
 
 
-def test_sign_in_redirects_only_to_same_site_paths(browser, world):
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example/x", "/\\evil.example", "/\t/evil.example", "/%0a/x\n//evil.example",
+     "https://evil.example/", "javascript:alert(1)", "/ /evil.example", "\t//evil.example"],
+)
+def test_sign_in_redirects_only_to_same_site_paths(browser, world, target):
     browser.refresh_token()
-    response = browser.post("/signin?next=//evil.example/x", {"login": "member.wigan", "password": PASSWORD})
+    response = browser.client.post(
+        "/signin", query_string={"next": target},
+        data={"login": "member.wigan", "password": PASSWORD, "csrf_token": browser.token},
+    )
+    assert response.status_code == 302
     assert response.location.endswith("/latest")
+
+
+def test_sign_in_follows_a_plain_same_site_path(browser, world):
+    browser.refresh_token()
+    response = browser.client.post(
+        "/signin", query_string={"next": "/topics?page=2"},
+        data={"login": "member.wigan", "password": PASSWORD, "csrf_token": browser.token},
+    )
+    assert response.location.endswith("/topics?page=2")
 
 
 def test_sign_out_needs_post_and_ends_the_session(browser, world):

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from ...services.accounts import PASSWORD_MAX, PASSWORD_MIN
 from ..fields import ChoiceField
@@ -49,7 +49,14 @@ class SignInForm(FlaskForm):
 
 
 class ForgotForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter your email address."), Length(max=254)])
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254, message="Email address must be 254 characters or fewer."),
+            Email("Enter an email address in the correct format, like name@example.org.", check_deliverability=False),
+        ],
+    )
 
 
 class ResetForm(FlaskForm):

@@ -23,13 +23,18 @@ def rooms():
 
 def _room_page(room, form, status=200):
     before = request.args.get("before", type=int)
+    if before is not None and not 0 < before < 2**62:
+        before = None
+    # The page's catch-up point, read in the same snapshot as the messages: marking them read
+    # below commits, and a counter read after that could skip events that landed in between.
+    rev = room.event_seq
     messages, has_more = chat.recent(current_user, room.id, before_seq=before)
     last_read = chat.last_read_seq(current_user, room.id)
     if messages and before is None:
         chat.mark_read(current_user, room.id, messages[-1].seq)
     return render_template(
         "chat/room.html", room=room, messages=messages, has_more=has_more, form=form,
-        last_read=last_read, before=before, action=ActionForm(), serialize=chat.serialize,
+        last_read=last_read, before=before, action=ActionForm(), serialize=chat.serialize, rev=rev,
     ), status
 
 

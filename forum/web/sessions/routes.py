@@ -192,9 +192,10 @@ def room(session_id: int):
     row = sessions.participant(session, current_user)
     if not policy.can_attend_session(current_user, session, removed=bool(row and row.removed)):
         raise NotFound("We could not find that session.")
+    rev = session.room.event_seq  # read before the messages: see chat's _room_page
     messages, has_more = chat.recent(current_user, session.room_id)
     return render_template(
-        "chat/room.html", room=session.room, messages=messages, has_more=has_more, form=_message_form(),
+        "chat/room.html", room=session.room, rev=rev, messages=messages, has_more=has_more, form=_message_form(),
         last_read=chat.last_read_seq(current_user, session.room_id), before=None, action=ActionForm(),
         serialize=chat.serialize, peer_session=session, phase=session.phase(clock.now()),
         is_host=policy.can_host_session(current_user, session), session_state=sessions.state(session),

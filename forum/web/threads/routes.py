@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from ... import policy
 from ...content import render_markdown
-from ...errors import ForumError, Invalid
+from ...errors import Forbidden, ForumError, Invalid
 from ...services import browse, threads
 from ..fields import options
 from ..viewhelpers import attach_error, form_status
@@ -86,7 +86,7 @@ def reply(thread_id: int):
     form = ReplyForm()
     if request.method == "GET":
         quote = request.args.get("quote", type=int)
-        if quote:
+        if quote and 0 < quote < 2**62:
             quoted = threads.get_post(current_user, quote)
             if quoted.thread_id == thread.id and quoted.deleted_at is None:
                 lines = "\n".join(f"> {line}" for line in quoted.body.splitlines())
@@ -98,12 +98,19 @@ def reply(thread_id: int):
         else:
             try:
                 post = threads.reply(current_user, thread.id, form.body.data)
-            except Invalid as error:
+            except (Invalid, Forbidden) as error:
+                # Locked while they wrote, say: the refusal is shown and their text stays.
                 attach_error(form, error)
+                return render_template(
+                    "threads/reply.html", thread=thread, form=form, preview=None, can_reply=False,
+                ), error.status
             else:
                 return redirect(post_url(post))
-    status = form_status(form)
-    return render_template("threads/reply.html", thread=thread, form=form, preview=preview), status
+    can_reply = policy.can_reply(current_user, thread)
+    status = form_status(form) if can_reply else 403
+    return render_template(
+        "threads/reply.html", thread=thread, form=form, preview=preview, can_reply=can_reply,
+    ), status
 
 
 @bp.route("/posts/<int:post_id>")
