@@ -68,6 +68,8 @@ class Config:
         self.PROXY_COUNT = int(os.environ.get("FORUM_PROXY_COUNT", "0"))
         self.CHAT_RATE_LIMIT = os.environ.get("FORUM_CHAT_RATE_LIMIT", "10/10 seconds")
         self.POSTS_PER_PAGE = 20
+        # A new member's first N posts wait for a moderator (0: none are held for newness).
+        self.HOLD_FIRST_POSTS = int(os.environ.get("FORUM_HOLD_FIRST_POSTS", "0"))
         # The longest post is 20,000 characters (at most 240 kB form-encoded): 1 MB is ample,
         # and anything larger is refused with a 413 before it is read.
         self.MAX_CONTENT_LENGTH = 1024 * 1024

@@ -58,3 +58,33 @@ def send_mail(to: str, subject: str, body: str, headers: dict[str, str] | None =
     current_app.logger.warning("Email to %s written to %s", to, path)
     # Also say it on the console, where a person running `make run` is looking.
     print(f"[outbox] To: {to} | {subject}\n{body}\n", flush=True)
+
+
+def mail_after_commit(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
+    """Send once the current transaction commits; dropped if it rolls back."""
+    from .extensions import db
+
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()
+    session.info.setdefault("pending_mail", []).append((to, subject, body, headers))
+
+
+def _register_listeners() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    @event.listens_for(Session, "after_commit")
+    def _send_pending(session) -> None:
+        for args in session.info.pop("pending_mail", []):
+            try:
+                send_mail(*args)
+            except OSError:  # the change stands; a lost email is logged, not a failed request
+                current_app.logger.exception("Email to %s could not be sent", args[0])
+
+    @event.listens_for(Session, "after_soft_rollback")
+    def _drop_pending(session, previous_transaction) -> None:
+        session.info.pop("pending_mail", None)
+
+
+_register_listeners()

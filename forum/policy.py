@@ -43,8 +43,12 @@ def can_read_space(user: Any, authority_id: int | None) -> bool:
 
 
 def can_post_in_space(user: Any, authority_id: int | None) -> bool:
-    """Start a thread: in the network, or in one's own authority (staff: any)."""
-    return can_read_space(user, authority_id)
+    """Start a thread: in the network, or in one's own authority (staff: any); not while silenced."""
+    return can_read_space(user, authority_id) and not is_silenced(user)
+
+
+def is_silenced(user: Any) -> bool:
+    return bool(getattr(user, "is_silenced", False))
 
 
 def moderates_space(user: Any, authority_id: int | None) -> bool:
@@ -68,19 +72,39 @@ def readable_threads(user: Any) -> ColumnElement[bool]:
     clauses = [Thread.authority_id.is_(None)]
     if user.authority_id is not None:
         clauses.append(Thread.authority_id == user.authority_id)
-    return Thread.deleted.is_(False) & or_(*clauses)
+    # A held thread is listed for its author and for the lead who moderates its space.
+    seen_held = Thread.author_id == user.id
+    if user.role == Role.LEAD.value and user.authority_id is not None:
+        seen_held = seen_held | (Thread.authority_id == user.authority_id)
+    return Thread.deleted.is_(False) & or_(*clauses) & (Thread.held.is_(False) | seen_held)
 
 
 # --- threads and posts -------------------------------------------------------------------
 
 
 def can_read_thread(user: Any, thread: Thread) -> bool:
-    return not thread.deleted and can_read_space(user, thread.authority_id)
+    if thread.deleted or not can_read_space(user, thread.authority_id):
+        return False
+    return not thread.held or thread.author_id == user.id or moderates_space(user, thread.authority_id)
+
+
+def can_see_post_body(user: Any, post: Post) -> bool:
+    """A hidden post's text is for moderators of its space; a held one for them and its author."""
+    moderator = moderates_space(user, post.thread.authority_id)
+    if post.held_at is not None:
+        return moderator or post.author_id == user.id
+    return post.hidden_at is None or moderator
+
+
+def can_see_post(user: Any, post: Post) -> bool:
+    """Whether the post appears at all: held posts are invisible to other readers."""
+    return post.held_at is None or can_see_post_body(user, post)
 
 
 def can_reply(user: Any, thread: Thread) -> bool:
-    """Reply while the thread is open; a locked thread takes replies from its moderators only."""
-    if not can_read_thread(user, thread):
+    """Reply while the thread is open; a locked thread takes replies from its moderators only.
+    A silenced member reads but does not post."""
+    if not can_read_thread(user, thread) or is_silenced(user):
         return False
     return not thread.locked or moderates_space(user, thread.authority_id)
 
@@ -92,7 +116,7 @@ def can_edit_post(user: Any, post: Post) -> bool:
         return False
     if moderates_space(user, thread.authority_id):
         return True
-    return post.author_id == user.id and not thread.locked
+    return post.author_id == user.id and not thread.locked and post.hidden_at is None and not is_silenced(user)
 
 
 def can_delete_post(user: Any, post: Post) -> bool:
@@ -104,6 +128,8 @@ def can_mark_helpful(user: Any, post: Post) -> bool:
     return (
         can_read_thread(user, post.thread)
         and post.deleted_at is None
+        and post.hidden_at is None
+        and post.held_at is None
         and post.author_id != user.id
     )
 
@@ -113,10 +139,6 @@ def can_accept_answer(user: Any, thread: Thread) -> bool:
     if thread.kind != ThreadKind.QUESTION.value or not can_read_thread(user, thread):
         return False
     return thread.author_id == user.id or moderates_space(user, thread.authority_id)
-
-
-def can_pin_or_lock(user: Any, thread: Thread) -> bool:
-    return can_read_thread(user, thread) and moderates_space(user, thread.authority_id)
 
 
 # --- live peer sessions ------------------------------------------------------------------
@@ -187,7 +209,11 @@ def can_read_room(user: Any, room: Room) -> bool:
 
 
 def can_send_in_room(user: Any, room: Room) -> bool:
-    return can_read_room(user, room)
+    return can_read_room(user, room) and not is_silenced(user)
+
+
+def moderates_room(user: Any, room: Room) -> bool:
+    return can_read_room(user, room) and moderates_space(user, room.authority_id)
 
 
 def readable_rooms(user: Any) -> ColumnElement[bool]:
@@ -223,6 +249,61 @@ def require_read_room(user: Any, room: Room | None) -> Room:
     if room is None or not can_read_room(user, room):
         raise NotFound("We could not find that room.")
     return room
+
+
+# --- moderation ------------------------------------------------------------------------
+
+
+def can_moderate_thread(user: Any, thread: Thread) -> bool:
+    """Hide, restore, lock, pin, retitle, slow down: staff anywhere, a lead in their authority."""
+    return can_read_thread(user, thread) and moderates_space(user, thread.authority_id)
+
+
+def can_move_thread(user: Any, thread: Thread, authority_id: int | None) -> bool:
+    """Moving needs moderation rights where the thread is and where it goes."""
+    return can_moderate_thread(user, thread) and moderates_space(user, authority_id)
+
+
+def can_report(user: Any) -> bool:
+    """Any active member may report what they can read (services check the reading)."""
+    return _active(user)
+
+
+def can_review_queue(user: Any) -> bool:
+    """Staff see the whole queue; a partner lead sees their authority's reports and held posts."""
+    return is_staff(user) or (_active(user) and user.role == Role.LEAD.value and user.authority_id is not None)
+
+
+def can_act_on_item(user: Any, item: Any) -> bool:
+    """Pending accounts and reports of people are staff business; content items follow the space."""
+    if item.kind == "account" or item.target_kind == "user":
+        return is_staff(user)
+    return moderates_space(user, item.authority_id)
+
+
+def can_sanction(user: Any, target: User) -> bool:
+    """Silence or suspend: centre staff, never themselves, and only admins act on staff."""
+    if not is_staff(user) or target.id == user.id:
+        return False
+    return not target.is_staff or is_admin(user)
+
+
+def can_manage_words(user: Any) -> bool:
+    return is_staff(user)
+
+
+def can_view_audit(user: Any) -> bool:
+    return is_staff(user)
+
+
+def can_view_moderation_history(user: Any) -> bool:
+    """Notes and a person's moderation history are for centre staff only."""
+    return is_staff(user)
+
+
+def can_manage_spaces(user: Any) -> bool:
+    """Authorities and topics are set up by admins."""
+    return is_admin(user)
 
 
 # --- accounts ----------------------------------------------------------------------------

@@ -1,6 +1,16 @@
 """Typed SQLAlchemy models, one module per area; import them from here."""
 
 from .chat import Message, Room, RoomRead
+from .moderation import (
+    AuditEntry,
+    ItemKind,
+    ModeratorNote,
+    QueueItem,
+    Report,
+    ReportReason,
+    WatchedWord,
+    WordAction,
+)
 from .notifications import Notification
 from .sessions import AttendanceSpan, PeerSession, Rsvp, SessionCohost, SessionParticipant
 from .spaces import Authority, AuthorityDomain, Topic
@@ -9,6 +19,14 @@ from .types import utcnow
 from .users import LoginSession, Role, Status, User
 
 __all__ = [
+    "AuditEntry",
+    "ItemKind",
+    "ModeratorNote",
+    "QueueItem",
+    "Report",
+    "ReportReason",
+    "WatchedWord",
+    "WordAction",
     "AttendanceSpan",
     "Notification",
     "PeerSession",

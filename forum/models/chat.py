@@ -36,6 +36,7 @@ class Room(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="standing")
     locked: Mapped[bool] = mapped_column(Boolean, default=False)  # only hosts may speak
     pinned_message_id: Mapped[int | None] = mapped_column(Integer)
+    slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0)  # 0: off; staff exempt
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     event_seq: Mapped[int] = mapped_column(Integer, default=0)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)  # seq of the newest message

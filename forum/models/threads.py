@@ -78,6 +78,12 @@ class Thread(db.Model):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     accepted_post_id: Mapped[int | None] = mapped_column(Integer)
+    # The opening post waits for review: only its author and moderators see the thread.
+    held: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Slow mode: one post per person per this many seconds (staff exempt); 0 is off.
+    slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when a moderator merged this thread into another: its old links lead there.
+    merged_into_id: Mapped[int | None] = mapped_column(Integer)
 
     topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
     authority: Mapped[Authority | None] = relationship(lazy="joined")
@@ -112,9 +118,26 @@ class Post(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     helpful_count: Mapped[int] = mapped_column(Integer, default=0)
     revision_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Hidden by a moderator: readers see a placeholder, moderators the text and the reason.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hidden_reason: Mapped[str] = mapped_column(Text, default="")
+    # Held for review (a new account's first posts, a watched word): seen by its author and
+    # moderators only until approved; rejected posts stay held, with the reason, for the author.
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    held_reason: Mapped[str] = mapped_column(Text, default="")
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     thread: Mapped[Thread] = relationship()
-    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined", innerjoin=True)
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_at is not None
 
     @property
     def is_opening(self) -> bool:

@@ -7,9 +7,10 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import clock
 from ..extensions import db
 from .spaces import Authority
 from .types import UTCDateTime, utcnow
@@ -61,6 +62,13 @@ class User(UserMixin, db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Secret part of the personal calendar feed URL; reset to revoke an old one.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Sanctions by centre staff. Silenced: may read, may not post or chat. Suspended: may not
+    # sign in at all; suspended_until None with suspended_at set means until lifted.
+    silenced_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    silence_reason: Mapped[str] = mapped_column(Text, default="")
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspend_reason: Mapped[str] = mapped_column(Text, default="")
 
     authority: Mapped[Authority | None] = relationship(lazy="joined")
 
@@ -75,7 +83,18 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status == Status.ACTIVE.value
+        """Signed-in use is allowed: an active account that is not suspended right now."""
+        return self.status == Status.ACTIVE.value and not self.is_suspended
+
+    @property
+    def is_suspended(self) -> bool:
+        if self.suspended_at is None:
+            return False
+        return self.suspended_until is None or self.suspended_until > clock.now()
+
+    @property
+    def is_silenced(self) -> bool:
+        return self.silenced_until is not None and self.silenced_until > clock.now()
 
     @property
     def role_enum(self) -> Role:

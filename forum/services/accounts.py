@@ -14,7 +14,7 @@ from .. import policy, realtime, tokens
 from ..database import begin_write
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..mail import public_link, send_mail
+from ..mail import mail_after_commit, public_link, send_mail
 from ..models import Authority, AuthorityDomain, LoginSession, Role, Status, User, utcnow
 from ..names import clean_text_line, normalise_username, username_key
 from . import notify
@@ -131,8 +131,12 @@ def register(data: Registration) -> User:
                 User.role.in_((Role.MODERATOR.value, Role.ADMIN.value)), User.status == Status.ACTIVE.value,
             )),
             "account_pending", f"{display_name} ({where}) registered and is waiting for approval.",
-            "/staff/accounts",
+            "/moderation/queue?kind=account",
         )
+        db.session.flush()
+        from .queue import account_item_for
+
+        account_item_for(user)
     try:
         db.session.commit()
     except IntegrityError:
@@ -202,6 +206,12 @@ def authenticate(login: str, password: str) -> User:
         raise Invalid("Your account is waiting for approval by centre staff.")
     if user.status == Status.REJECTED.value:
         raise Invalid("Your registration was not approved. Contact the centre for help.")
+    if user.is_suspended:
+        from ..web.viewhelpers import uk_time
+
+        until = f"until {uk_time(user.suspended_until)}" if user.suspended_until else "until further notice"
+        reason = f" The reason given: {user.suspend_reason}" if user.suspend_reason else ""
+        raise Invalid(f"Your account is suspended {until}.{reason} Contact the centre if you think this is wrong.")
     return user
 
 
@@ -341,23 +351,46 @@ def _pending_user(actor: User, user_id: int) -> User:
 
 def approve_account(actor: User, user_id: int) -> User:
     user = _pending_user(actor, user_id)
-    user.status = Status.ACTIVE.value
-    user.approved_at = utcnow()
-    db.session.commit()
-    send_mail(
-        user.email,
-        "Your Practice Exchange account is ready",
-        f"Hello {user.display_name},\n\nCentre staff have approved your account. Sign in at "
-        f"{public_link('auth.signin')}\n",
-    )
+    _decide(actor, user, approve=True)
     return user
 
 
 def reject_account(actor: User, user_id: int) -> User:
     user = _pending_user(actor, user_id)
-    user.status = Status.REJECTED.value
-    db.session.commit()
+    _decide(actor, user, approve=False)
     return user
+
+
+def _decide(actor: User, user: User, approve: bool) -> None:
+    """Approve or reject from the accounts page: the change, its audit row, the queue item."""
+    from . import audit
+    from .queue import close_open_item
+
+    details = apply_decision(actor, user, approve)
+    action = "approve" if approve else "reject"
+    audit.record(actor, f"account:{action}", "user", user.id, before=details["before"], after=details["after"],
+                 subject_user_id=user.id)
+    close_open_item("account", "user", user.id, actor, action)
+    db.session.commit()
+
+
+def apply_decision(actor: User, user: User, approve: bool) -> dict:
+    """Approve or reject a pending account in the caller's transaction; the email goes after commit."""
+    if user.status != Status.PENDING_APPROVAL.value:
+        raise Invalid("That account is not waiting for approval any more.")
+    before = {"status": user.status}
+    if approve:
+        user.status = Status.ACTIVE.value
+        user.approved_at = utcnow()
+        mail_after_commit(
+            user.email,
+            "Your Practice Exchange account is ready",
+            f"Hello {user.display_name},\n\nCentre staff have approved your account. Sign in at "
+            f"{public_link('auth.signin')}\n",
+        )
+    else:
+        user.status = Status.REJECTED.value
+    return {"before": before, "after": {"status": user.status}, "subject_user_id": user.id}
 
 
 def set_role_and_authority(actor: User, user_id: int, role: str, authority_id: int | None) -> User:
@@ -377,6 +410,11 @@ def set_role_and_authority(actor: User, user_id: int, role: str, authority_id: i
     if new_role == Role.LEAD.value and authority_id is None:
         raise Invalid("A partner lead must belong to an authority.", field="authority")
     changed = (user.role, user.authority_id) != (new_role, authority_id)
+    if changed:
+        from . import audit
+
+        audit.record(actor, "change_role", "user", user.id, before={"role": user.role, "authority_id": user.authority_id},
+                     after={"role": new_role, "authority_id": authority_id}, subject_user_id=user.id)
     user.role, user.authority_id = new_role, authority_id
     db.session.commit()
     if changed:

@@ -143,6 +143,7 @@ def thread_page(actor: User, thread_id: int, page=1) -> PostPage:
             .order_by(Post.number)
         ).scalars()
     )
+    posts = [p for p in posts if policy.can_see_post(actor, p)]
     helpful_ids: set[int] = set()
     if posts:
         helpful_ids = set(

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import policy, ratelimit, realtime
 from ..content import RENDERER_VERSION, render_markdown, storable_text
 from ..database import begin_write
-from ..errors import Invalid, NotFound
+from ..errors import Invalid, NotFound, RateLimited
 from ..extensions import db
 from ..models import Message, Room, RoomRead, User, utcnow
 
@@ -81,6 +81,10 @@ def get_room(actor: User, room_id: int) -> Room:
 
 def require_speak(actor: User, room: Room) -> None:
     """Refuse, with the reason, a send or edit the room does not allow right now."""
+    if policy.is_silenced(actor):
+        from .threads import silenced_message
+
+        raise Invalid(silenced_message(actor))
     if room.kind != "session":
         policy.require(policy.can_send_in_room(actor, room), "You cannot send messages in this room.")
         return
@@ -197,7 +201,7 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
                 raise Invalid("That message id was already used in another room.")
             return existing, False
     require_speak(actor, room)
-    text = check_body(body)
+    text = screen_message(check_body(body))
     if reply_to_id == "":
         reply_to_id = None
     if reply_to_id is not None and (not isinstance(reply_to_id, int) or not 0 < reply_to_id < 2**62):
@@ -209,6 +213,7 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
     begin_write()
     room = get_room(actor, room_id)  # again, inside the transaction: access may have changed
     require_speak(actor, room)
+    _check_slow_mode(actor, room)
     reply_to = None
     if reply_to_id is not None:
         reply_to = db.session.get(Message, reply_to_id)
@@ -242,6 +247,33 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
     return message, True
 
 
+def screen_message(text: str) -> str:
+    """Watched words in chat: blocked words refuse the send, replacements are made. A message
+    that would be held for review is refused for now with a plain reason (the composer keeps
+    the text): chat has no held state yet."""
+    from . import watchwords
+
+    screened = watchwords.screen(text)
+    watchwords.refuse_blocked(screened)
+    if screened.held:
+        found = ", ".join(sorted({f"“{h.found}”" for h in screened.held}))
+        raise Invalid(f"This message uses a word staff review first ({found}). Post it as a thread "
+                      "reply instead, or reword it.")
+    return screened.text
+
+
+def _check_slow_mode(actor: User, room: Room) -> None:
+    if not room.slow_mode_seconds or policy.moderates_room(actor, room):
+        return
+    from .moderation import slow_mode_wait
+
+    last = db.session.scalar(select(func.max(Message.created_at)).where(
+        Message.room_id == room.id, Message.author_id == actor.id))
+    wait = slow_mode_wait(actor, room.slow_mode_seconds, last)
+    if wait:
+        raise RateLimited(f"Slow mode is on in this room: you can send again in {wait} seconds.")
+
+
 def _sent_before(actor: User, client_id: str) -> Message | None:
     return db.session.scalar(
         select(Message).where(Message.author_id == actor.id, Message.client_id == client_id)
@@ -253,7 +285,7 @@ def edit_message(actor: User, message_id, body) -> Message:
     message = _get_message(actor, message_id)
     policy.require(policy.can_edit_message(actor, message), "You can only edit your own messages.")
     require_speak(actor, message.room)
-    text = check_body(body)
+    text = screen_message(check_body(body))
     if text == message.body:
         return message
     rev, _ = _bump(message.room_id)
@@ -273,13 +305,24 @@ def delete_message(actor: User, message_id) -> Message:
     begin_write()
     message = _get_message(actor, message_id)
     policy.require(policy.can_delete_message(actor, message), "You cannot delete this message.")
+    if actor.id != message.author_id:
+        from . import audit
+
+        audit.record(actor, "delete_message", "message", message.id, before={"body": message.body},
+                     after={"deleted": True}, subject_user_id=message.author_id,
+                     authority_id=message.room.authority_id)
+    apply_delete(message)
+    db.session.commit()
+    return message
+
+
+def apply_delete(message: Message) -> None:
+    """Delete in the caller's transaction; every open client drops it once that commits."""
     rev, _ = _bump(message.room_id)
     message.deleted_at = utcnow()
     message.rev = rev
     db.session.flush()
     realtime.emit_after_commit("chat:update", serialize(message), realtime.chat_room(message.room_id))
-    db.session.commit()
-    return message
 
 
 def mark_read(actor: User, room_id: int, seq) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import policy
 from ..content import RENDERER_VERSION, render_markdown, storable_text
 from ..database import begin_write
-from ..errors import Invalid, NotFound
+from ..errors import Forbidden, Invalid, NotFound, RateLimited
 from ..extensions import db
 from ..models import (
     Authority,
@@ -27,6 +27,7 @@ from ..models import (
     utcnow,
 )
 from ..names import clean_text_line
+from . import audit, holds, watchwords
 
 TITLE_MIN, TITLE_MAX = 5, 150
 BODY_MAX = 20_000
@@ -120,7 +121,8 @@ def start_thread(actor: User, data: NewThread) -> Thread:
     except ValueError:
         raise Invalid("Choose what kind of thread this is.", field="kind") from None
     title = check_title(data.title)
-    body = check_body(data.body)
+    watchwords.refuse_blocked(watchwords.screen(title), field="title")
+    body, hold_reason = holds.screen_post(actor, check_body(data.body), data.authority_id)
     tags = parse_tags(data.tags)
 
     now = utcnow()
@@ -143,6 +145,9 @@ def start_thread(actor: User, data: NewThread) -> Thread:
     db.session.add(post)
     db.session.flush()
     thread.last_post_id = post.id
+    if hold_reason:
+        post.thread = thread
+        holds.hold(post, hold_reason)
     db.session.commit()
     return thread
 
@@ -157,35 +162,54 @@ def get_post(actor: User, post_id: int) -> Post:
     if post is None:
         raise NotFound()
     policy.require_read_thread(actor, post.thread)
+    if not policy.can_see_post(actor, post):
+        raise NotFound()
     return post
 
 
 def reply(actor: User, thread_id: int, body: str) -> Post:
-    """Add a reply; the thread's counters move in SQL in the same transaction."""
+    """Add a reply; the thread's counters move in SQL in the same transaction.
+
+    A held reply takes its number but counts for nothing until a moderator approves it.
+    """
+    from .moderation import last_post_at, slow_mode_wait
+
     begin_write()
     thread = get_thread(actor, thread_id)
+    if policy.is_silenced(actor):
+        raise Forbidden(silenced_message(actor))
     policy.require(policy.can_reply(actor, thread), "This thread is locked: it takes no new replies.")
-    text = check_body(body)
+    text, hold_reason = holds.screen_post(actor, check_body(body), thread.authority_id)
+    if thread.slow_mode_seconds and not policy.moderates_space(actor, thread.authority_id):
+        wait = slow_mode_wait(actor, thread.slow_mode_seconds, last_post_at(actor, thread.id))
+        if wait:
+            raise RateLimited(f"Slow mode is on in this thread: you can post again in {wait} seconds. "
+                              "Your reply is still in the box.", field="body")
     now = utcnow()
+    counters = {"post_count": Thread.post_count + 1}
+    if not hold_reason:
+        counters.update(reply_count=Thread.reply_count + 1, last_post_at=now, last_poster_id=actor.id)
     # One UPDATE both takes the row lock and hands out the next post number, so two
     # concurrent replies can never get the same number.
     number = db.session.execute(
-        update(Thread)
-        .where(Thread.id == thread.id)
-        .values(
-            post_count=Thread.post_count + 1,
-            reply_count=Thread.reply_count + 1,
-            last_post_at=now,
-            last_poster_id=actor.id,
-        )
-        .returning(Thread.post_count)
+        update(Thread).where(Thread.id == thread.id).values(**counters).returning(Thread.post_count)
     ).scalar_one()
     post = Post(thread_id=thread.id, number=number, author_id=actor.id, created_at=now, **_render(text))
     db.session.add(post)
     db.session.flush()
-    db.session.execute(update(Thread).where(Thread.id == thread.id).values(last_post_id=post.id))
+    if hold_reason:
+        holds.hold(post, hold_reason)
+    else:
+        db.session.execute(update(Thread).where(Thread.id == thread.id).values(last_post_id=post.id))
     db.session.commit()
     return post
+
+
+def silenced_message(actor: User) -> str:
+    from ..web.viewhelpers import uk_time
+
+    reason = f" The reason given: {actor.silence_reason}" if actor.silence_reason else ""
+    return f"A moderator has paused your posting until {uk_time(actor.silenced_until)}. You can still read.{reason}"
 
 
 def edit_post(actor: User, post_id: int, body: str, title: str | None = None) -> Post:
@@ -193,11 +217,17 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None) ->
     begin_write()
     post = get_post(actor, post_id)
     policy.require(policy.can_edit_post(actor, post), "You cannot edit this post.")
-    text = check_body(body)
     thread = post.thread
+    text, hold_reason = holds.screen_post(actor, check_body(body), thread.authority_id)
     new_title = check_title(title) if (title is not None and post.is_opening) else None
+    if new_title is not None:
+        watchwords.refuse_blocked(watchwords.screen(new_title), field="title")
     if text == post.body and (new_title is None or new_title == thread.title):
         return post
+    if actor.id != post.author_id:
+        audit.record(actor, "edit_post", "post", post.id, before={"body": post.body, "title": thread.title},
+                     after={"body": text, "title": new_title or thread.title},
+                     subject_user_id=post.author_id, authority_id=thread.authority_id)
     db.session.add(
         PostRevision(
             post_id=post.id,
@@ -212,6 +242,16 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None) ->
     post.revision_count = post.revision_count + 1
     if new_title is not None:
         thread.title = new_title
+    if hold_reason and post.held_at is None and text != post.body:
+        if not post.is_opening and post.hidden_at is None and post.deleted_at is None:
+            db.session.execute(update(Thread).where(Thread.id == thread.id).values(reply_count=Thread.reply_count - 1))
+        db.session.flush()
+        holds.hold(post, hold_reason)
+    elif post.rejected_at is not None and not hold_reason:
+        # A rejected post that its author has put right goes back to the queue, not out.
+        post.rejected_at = None
+        db.session.flush()
+        holds.hold(post, "Edited after it was not approved.")
     db.session.commit()
     return post
 
@@ -224,24 +264,37 @@ def revisions(actor: User, post_id: int) -> tuple[Post, list[PostRevision]]:
     return post, list(rows)
 
 
-def delete_post(actor: User, post_id: int) -> Post:
+def delete_post(actor: User, post_id: int, reason: str = "") -> Post:
     """Delete a post: a reply leaves a placeholder; the opening post removes the thread."""
     begin_write()
     post = get_post(actor, post_id)
     policy.require(policy.can_delete_post(actor, post), "You cannot delete this post.")
+    if actor.id != post.author_id:
+        audit.record(actor, "delete_post", "post", post.id, reason=" ".join((reason or "").split())[:1000],
+                     before={"deleted": False}, after={"deleted": True},
+                     subject_user_id=post.author_id, authority_id=post.thread.authority_id)
+    apply_delete(post)
+    db.session.commit()
+    return post
+
+
+def apply_delete(post: Post) -> None:
+    """Mark a post deleted and fix the counters, in the caller's transaction."""
     thread = post.thread
-    now = utcnow()
-    post.deleted_at = now
+    post.deleted_at = utcnow()
     if post.is_opening:
         thread.deleted = True
     else:
-        db.session.execute(
-            update(Thread).where(Thread.id == thread.id).values(reply_count=Thread.reply_count - 1)
-        )
+        if post.hidden_at is None and post.held_at is None:
+            db.session.execute(
+                update(Thread).where(Thread.id == thread.id).values(reply_count=Thread.reply_count - 1)
+            )
         if thread.accepted_post_id == post.id:
             thread.accepted_post_id = None
-    db.session.commit()
-    return post
+
+
+def opening_post(thread: Thread) -> Post:
+    return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.number == 1))
 
 
 def toggle_helpful(actor: User, post_id: int) -> tuple[Post, bool]:
@@ -283,22 +336,9 @@ def accept_answer(actor: User, post_id: int) -> Thread:
     post = get_post(actor, post_id)
     thread = post.thread
     policy.require(policy.can_accept_answer(actor, thread), "Only the person who asked can accept an answer.")
-    if post.is_opening or post.deleted_at is not None:
-        raise Invalid("Choose a reply as the answer.")
+    if post.is_opening or post.deleted_at is not None or post.held_at is not None or post.hidden_at is not None:
+        raise Invalid("Choose a visible reply as the answer.")
     thread.accepted_post_id = None if thread.accepted_post_id == post.id else post.id
-    db.session.commit()
-    return thread
-
-
-def set_flags(actor: User, thread_id: int, *, pinned: bool | None = None, locked: bool | None = None) -> Thread:
-    """Pin or lock a thread (moderators; the full moderation tools come with the queue)."""
-    begin_write()
-    thread = get_thread(actor, thread_id)
-    policy.require(policy.can_pin_or_lock(actor, thread))
-    if pinned is not None:
-        thread.pinned = pinned
-    if locked is not None:
-        thread.locked = locked
     db.session.commit()
     return thread
 

@@ -42,6 +42,7 @@ def uk_time(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M") -> str:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["uk_time"] = uk_time
+    app.jinja_env.filters["reject_page"] = lambda args: {k: v for k, v in args.items() if k != "page"}
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -49,6 +50,10 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def nav_context():
         from ..services.notify import unread_count
+        from ..services.queue import open_counts
 
-        unread = unread_count(current_user) if current_user.is_authenticated else 0
-        return {"is_staff": policy.is_staff(current_user), "unread_notifications": unread}
+        signed_in = current_user.is_authenticated
+        unread = unread_count(current_user) if signed_in else 0
+        queue_open = sum(open_counts(current_user).values()) if signed_in else 0
+        return {"is_staff": policy.is_staff(current_user), "unread_notifications": unread,
+                "can_review_queue": policy.can_review_queue(current_user), "queue_open": queue_open}

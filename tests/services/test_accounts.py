@@ -71,7 +71,7 @@ def test_centre_staff_are_told_in_app_that_an_account_waits_and_members_are_not(
     accounts.register(registration(world, email="sam@gmail.com"))
     for staff in (world.moderator, world.admin):
         [note] = notify.recent(staff)
-        assert "waiting for approval" in note.text and note.url == "/staff/accounts"
+        assert "waiting for approval" in note.text and note.url == "/moderation/queue?kind=account"
     for other in (world.member, world.lead, world.outsider):
         assert notify.recent(other) == []
 

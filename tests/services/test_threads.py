@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from forum.errors import Forbidden, Invalid, NotFound
 from forum.extensions import db
 from forum.models import Post, PostRevision, Thread
-from forum.services import browse, threads
+from forum.services import browse, moderation, threads
 
 from ..factories import start
 
@@ -86,7 +86,7 @@ def test_staff_read_every_authoritys_space(app, world):
 
 def test_locked_thread_refuses_member_replies_but_not_its_moderators(app, world):
     thread = start(world.member, world.topic.id, authority_id=world.wigan.id)
-    threads.set_flags(world.lead, thread.id, locked=True)
+    moderation.set_flags(world.lead, thread.id, locked=True)
     with pytest.raises(Forbidden, match="locked"):
         threads.reply(world.member, thread.id, "Can I still reply?")
     assert threads.reply(world.lead, thread.id, "Lead note").number == 2
@@ -95,7 +95,7 @@ def test_locked_thread_refuses_member_replies_but_not_its_moderators(app, world)
 def test_member_cannot_pin_or_lock(app, world):
     thread = start(world.member, world.topic.id)
     with pytest.raises(Forbidden):
-        threads.set_flags(world.member, thread.id, pinned=True)
+        moderation.set_flags(world.member, thread.id, pinned=True)
 
 
 def test_edit_keeps_the_previous_text_in_history(app, world):
@@ -211,7 +211,7 @@ def test_authority_space_is_not_found_for_outsiders(app, world):
 def test_topic_lists_pinned_first_then_latest(app, world):
     older = start(world.member, world.topic.id, title="Older thread")
     newer = start(world.member, world.topic.id, title="Newer thread")
-    threads.set_flags(world.moderator, older.id, pinned=True)
+    moderation.set_flags(world.moderator, older.id, pinned=True)
     listing = browse.topic_threads(world.member, world.topic)
     assert [t.id for t in listing.threads] == [older.id, newer.id]
 

@@ -84,7 +84,7 @@ def _accept_on_discussion(u, s):
 
 
 def _pin_lock(u, s):
-    return policy.can_pin_or_lock(u, thread_in(s))
+    return policy.can_moderate_thread(u, thread_in(s))
 
 
 def _moderate_space(u, s):

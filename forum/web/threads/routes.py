@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from ... import policy
 from ...content import render_markdown
-from ...errors import Forbidden, ForumError, Invalid
-from ...services import browse, threads
+from ...errors import ForumError
+from ...services import browse, moderation, threads
 from ..fields import options
 from ..viewhelpers import attach_error, form_status
 from .forms import ActionForm, EditPostForm, ReplyForm, ThreadForm
@@ -66,6 +66,8 @@ def new():
             except ForumError as error:
                 attach_error(form, error)
             else:
+                if thread.held:
+                    flash("Your thread is waiting for a moderator. Only you can see it until it is approved.", "info")
                 return redirect(url_for("threads.show", thread_id=thread.id))
     status = form_status(form)
     return render_template("threads/new.html", form=form, preview=preview), status
@@ -74,7 +76,13 @@ def new():
 @bp.route("/threads/<int:thread_id>")
 @login_required
 def show(thread_id: int):
-    page = browse.thread_page(current_user, thread_id, request.args.get("page"))
+    try:
+        page = browse.thread_page(current_user, thread_id, request.args.get("page"))
+    except ForumError:
+        target = moderation.merged_target_for(current_user, thread_id)
+        if target is None:
+            raise
+        return redirect(url_for("threads.show", thread_id=target), 301)
     form = ReplyForm()
     return render_template("threads/show.html", page=page, thread=page.thread, form=form, action=ActionForm())
 
@@ -98,13 +106,17 @@ def reply(thread_id: int):
         else:
             try:
                 post = threads.reply(current_user, thread.id, form.body.data)
-            except (Invalid, Forbidden) as error:
-                # Locked while they wrote, say: the refusal is shown and their text stays.
+            except ForumError as error:
+                # Locked while they wrote, slow mode, a blocked word: the refusal is shown and
+                # their text stays in the box.
                 attach_error(form, error)
                 return render_template(
-                    "threads/reply.html", thread=thread, form=form, preview=None, can_reply=False,
+                    "threads/reply.html", thread=thread, form=form, preview=None,
+                    can_reply=policy.can_reply(current_user, thread), refusal=error.message,
                 ), error.status
             else:
+                if post.held_at:
+                    flash("Your reply is waiting for a moderator. Only you can see it until it is approved.", "info")
                 return redirect(post_url(post))
     can_reply = policy.can_reply(current_user, thread)
     status = form_status(form) if can_reply else 403
@@ -137,7 +149,7 @@ def edit(post_id: int):
                 threads.edit_post(
                     current_user, post.id, form.body.data, form.title.data if post.is_opening else None
                 )
-            except Invalid as error:
+            except ForumError as error:
                 attach_error(form, error)
             else:
                 flash("Your changes have been saved.", "success")
@@ -202,5 +214,5 @@ def flags(thread_id: int):
     options = {"pin": {"pinned": True}, "unpin": {"pinned": False}, "lock": {"locked": True}, "unlock": {"locked": False}}
     if change not in options:
         abort(400)
-    threads.set_flags(current_user, thread_id, **options[change])
+    moderation.set_flags(current_user, thread_id, **options[change])
     return redirect(url_for("threads.show", thread_id=thread_id))

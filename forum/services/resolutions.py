@@ -1,0 +1,39 @@
+"""What each queue resolution does to the thing it is about, in the resolver's transaction."""
+
+from __future__ import annotations
+
+from ..errors import Invalid
+from ..models import Message, Post, QueueItem, Thread, User
+from . import holds
+
+
+def carry_out(actor: User, item: QueueItem, target, action: str, reason: str) -> dict:
+    """Do `action` to `target`; returns audit details. Nothing is committed here."""
+    from . import accounts, chat, moderation, threads
+
+    if target is None:
+        if action in ("dismiss", "actioned", "reject"):
+            return {}
+        raise Invalid("That has been removed already. Dismiss the item instead.")
+    if action in ("dismiss", "actioned"):
+        return {"subject_user_id": getattr(target, "author_id", None) or getattr(target, "id", None)}
+    if item.kind == "held_post":
+        return holds.apply_approve(target) if action == "approve" else holds.apply_reject(target, reason)
+    if item.kind == "account":
+        return accounts.apply_decision(actor, target, approve=action == "approve")
+    if isinstance(target, Thread):
+        opening = threads.opening_post(target)
+        if action == "lock":
+            target.locked = True
+            return {"before": {"locked": False}, "after": {"locked": True}, "subject_user_id": target.author_id}
+        target = opening
+    if isinstance(target, Post):
+        if action == "hide":
+            moderation.apply_hide(actor, target, reason)
+            return {"before": {"hidden": False}, "after": {"hidden": True}, "subject_user_id": target.author_id}
+        threads.apply_delete(target)
+        return {"before": {"deleted": False}, "after": {"deleted": True}, "subject_user_id": target.author_id}
+    if isinstance(target, Message):
+        chat.apply_delete(target)
+        return {"before": {"body": target.body}, "after": {"deleted": True}, "subject_user_id": target.author_id}
+    raise Invalid("That action does not apply here.")
