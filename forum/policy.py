@@ -90,6 +90,8 @@ def can_read_thread(user: Any, thread: Thread) -> bool:
 
 def can_see_post_body(user: Any, post: Post) -> bool:
     """A hidden post's text is for moderators of its space; a held one for them and its author."""
+    if not can_read_thread(user, post.thread):
+        return False
     moderator = moderates_space(user, post.thread.authority_id)
     if post.held_at is not None:
         return moderator or post.author_id == user.id
@@ -98,7 +100,7 @@ def can_see_post_body(user: Any, post: Post) -> bool:
 
 def can_see_post(user: Any, post: Post) -> bool:
     """Whether the post appears at all: held posts are invisible to other readers."""
-    return post.held_at is None or can_see_post_body(user, post)
+    return can_read_thread(user, post.thread) and (post.held_at is None or can_see_post_body(user, post))
 
 
 def can_reply(user: Any, thread: Thread) -> bool:

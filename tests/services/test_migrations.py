@@ -29,6 +29,10 @@ def _check_upgrade_matches_models(url: str, instance: str) -> None:
         assert _diff(app) == []
         tables = set(sa.inspect(db.engine).get_table_names())
         assert {"users", "threads", "posts", "authorities", "topics", "alembic_version"} <= tables
+        if db.engine.dialect.name == "postgresql":
+            triggers = db.session.execute(sa.text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).scalars()
+            assert "audit_log_append_only" in set(triggers)
+            db.session.rollback()
         downgrade(revision="base")
         assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()

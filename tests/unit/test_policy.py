@@ -91,6 +91,42 @@ def _moderate_space(u, s):
     return policy.moderates_space(u, SPACES[s])
 
 
+def _move_here_from_own(u, s):
+    return policy.can_move_thread(u, thread_in("own"), SPACES[s])
+
+
+def _see_hidden_post(u, s):
+    post = post_in(thread_in(s), author_id=99)
+    post.hidden_at = object()
+    return policy.can_see_post_body(u, post)
+
+
+def _see_others_held_post(u, s):
+    post = post_in(thread_in(s), author_id=99)
+    post.held_at = object()
+    return policy.can_see_post(u, post)
+
+
+def _see_own_held_post(u, s):
+    post = post_in(thread_in(s), author_id=u.id)
+    post.held_at = object()
+    return policy.can_see_post(u, post)
+
+
+def _act_on_report_in(u, s):
+    from forum.models import QueueItem
+
+    return policy.can_act_on_item(u, QueueItem(kind="report", target_kind="post", authority_id=SPACES[s]))
+
+
+def _delete_others_message(u, s):
+    from forum.models import Message, Room
+
+    message = Message(author_id=99, deleted_at=None)
+    message.room = Room(authority_id=SPACES[s], archived=False, kind="standing")
+    return policy.can_delete_message(u, message)
+
+
 READ_LIKE = {"member": (T, F, T), "lead": (T, F, T), "moderator": (T, T, T), "admin": (T, T, T)}
 MODERATE = {"member": (F, F, F), "lead": (T, F, F), "moderator": (T, T, T), "admin": (T, T, T)}
 NOBODY = {"member": (F, F, F), "lead": (F, F, F), "moderator": (F, F, F), "admin": (F, F, F)}
@@ -111,6 +147,12 @@ TABLE = {
     "accept answer on a discussion": (_accept_on_discussion, NOBODY),
     "pin or lock": (_pin_lock, MODERATE),
     "moderate space": (_moderate_space, MODERATE),
+    "move a thread from own authority to here": (_move_here_from_own, MODERATE),
+    "see a hidden post's text": (_see_hidden_post, MODERATE),
+    "see someone else's held post": (_see_others_held_post, MODERATE),
+    "see own held post": (_see_own_held_post, READ_LIKE),
+    "resolve a report about a post here": (_act_on_report_in, MODERATE),
+    "delete someone else's chat message": (_delete_others_message, MODERATE),
 }
 
 CELLS = [
@@ -173,3 +215,58 @@ def test_deleted_post_cannot_be_edited_or_marked():
     post.deleted_at = object()
     assert not policy.can_edit_post(person("member"), post)
     assert not policy.can_mark_helpful(person("member", uid=11), post)
+
+
+# Actions that do not depend on a space: member, lead, moderator, admin.
+PEOPLE_TABLE = {
+    "review the queue": (policy.can_review_queue, (F, T, T, T)),
+    "manage watched words": (policy.can_manage_words, (F, F, T, T)),
+    "read the audit log": (policy.can_view_audit, (F, F, T, T)),
+    "read moderation history and notes": (policy.can_view_moderation_history, (F, F, T, T)),
+    "manage authorities and topics": (policy.can_manage_spaces, (F, F, F, T)),
+    "change roles": (policy.can_manage_people, (F, F, F, T)),
+}
+
+
+@pytest.mark.parametrize("role_index,role", list(enumerate(("member", "lead", "moderator", "admin"))))
+@pytest.mark.parametrize("action", list(PEOPLE_TABLE))
+def test_role_action_table_for_staff_tools(action, role_index, role):
+    check, expected = PEOPLE_TABLE[action]
+    assert check(person(role)) is expected[role_index]
+
+
+@pytest.mark.parametrize(("actor", "target", "allowed"), [
+    ("member", "member", F), ("lead", "member", F), ("moderator", "member", T), ("admin", "member", T),
+    ("moderator", "lead", T), ("moderator", "moderator", F), ("moderator", "admin", F), ("admin", "moderator", T),
+])
+def test_who_may_silence_or_suspend_whom(actor, target, allowed):
+    assert policy.can_sanction(person(actor, uid=1), person(target, uid=2)) is allowed
+
+
+def test_nobody_sanctions_themselves():
+    admin = person(Role.ADMIN.value, uid=1)
+    assert not policy.can_sanction(admin, admin)
+
+
+def test_silenced_member_reads_but_cannot_start_reply_or_chat():
+    from datetime import timedelta
+
+    from forum.models import Room, utcnow
+
+    member = person(Role.MEMBER.value)
+    member.silenced_until = utcnow() + timedelta(hours=1)
+    assert policy.can_read_thread(member, thread_in("network"))
+    assert not policy.can_reply(member, thread_in("network"))
+    assert not policy.can_post_in_space(member, None)
+    assert not policy.can_send_in_room(member, Room(authority_id=None, archived=False, kind="standing"))
+
+
+def test_suspended_account_can_do_nothing():
+    from datetime import timedelta
+
+    from forum.models import utcnow
+
+    admin = person(Role.ADMIN.value)
+    admin.suspended_at, admin.suspended_until = utcnow(), utcnow() + timedelta(days=1)
+    for action in TABLE:
+        assert TABLE[action][0](admin, "network") is False
