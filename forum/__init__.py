@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from .config import ROOT, Config
 from .extensions import csrf, db, limiter, login_manager, migrate, socketio
+from .models.types import ID_MAX
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -34,7 +35,7 @@ def create_app(config: Config | None = None) -> Flask:
 class BoundedInt(IntegerConverter):
     """Integer URL parts the database can hold: /threads/99999999999999999999 is a 404, not a 500."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2**62, signed=False):  # noqa: A002
+    def __init__(self, map, fixed_digits=0, min=None, max=ID_MAX, signed=False):  # noqa: A002
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

@@ -7,6 +7,10 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# Row ids are 32-bit on PostgreSQL (INTEGER): anything larger cannot name a row, so input
+# beyond it is "not found" or "out of range" before it reaches the database.
+ID_MAX = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

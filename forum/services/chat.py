@@ -16,6 +16,7 @@ from ..database import begin_write
 from ..errors import Invalid, NotFound, RateLimited
 from ..extensions import db
 from ..models import Message, Room, RoomRead, User, utcnow
+from ..models.types import ID_MAX
 
 MESSAGE_MAX = 4000
 HISTORY_PAGE = 50
@@ -204,7 +205,7 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
     text = screen_message(check_body(body))
     if reply_to_id == "":
         reply_to_id = None
-    if reply_to_id is not None and (not isinstance(reply_to_id, int) or not 0 < reply_to_id < 2**62):
+    if reply_to_id is not None and (not isinstance(reply_to_id, int) or not 0 < reply_to_id <= ID_MAX):
         raise Invalid("That reply is not to a message in this room.")
     ratelimit.check(
         "chat-send", actor.id, current_app.config.get("CHAT_RATE_LIMIT", "10/10 seconds"),

@@ -10,6 +10,7 @@ from flask_socketio import disconnect
 
 from ..errors import ForumError
 from ..extensions import db, socketio
+from ..models.types import ID_MAX
 
 
 def handler(name: str):
@@ -59,6 +60,6 @@ def int_field(data: dict, key: str, required: bool = True) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid(f"'{key}' must be a whole number.")
-    if not -(2**62) < value < 2**62:
+    if not -ID_MAX <= value <= ID_MAX:
         raise Invalid(f"'{key}' is out of range.")
     return value

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ... import policy
 from ...errors import ForumError
+from ...models.types import ID_MAX
 from ...services import chat
 from ..threads.forms import ActionForm
 from ..viewhelpers import attach_error, form_status
@@ -23,7 +24,7 @@ def rooms():
 
 def _room_page(room, form, status=200):
     before = request.args.get("before", type=int)
-    if before is not None and not 0 < before < 2**62:
+    if before is not None and not 0 < before <= ID_MAX:
         before = None
     # The page's catch-up point, read in the same snapshot as the messages: marking them read
     # below commits, and a counter read after that could skip events that landed in between.

@@ -5,6 +5,7 @@ from wtforms import HiddenField, IntegerField, StringField, SubmitField, TextAre
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...models import ReportReason, WordAction
+from ...models.types import ID_MAX
 from ...services.moderation import REASON_MAX
 from ...services.queue import NOTE_MAX
 from ..fields import ChoiceField, RadioChoiceField, options
@@ -87,7 +88,7 @@ class MoveForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     target = IntegerField("Merge into thread number", validators=[
-        DataRequired("Enter the number of the thread to merge into."), NumberRange(min=1, max=2**62)],
+        DataRequired("Enter the number of the thread to merge into."), NumberRange(min=1, max=ID_MAX, message="Enter a thread number from its address.")],
         description="The number in the other thread's address, /threads/NUMBER.")
     reason = StringField("Reason (optional)", validators=[Length(max=REASON_MAX)])
     submit = SubmitField("Merge threads")

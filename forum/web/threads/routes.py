@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ... import policy
 from ...content import render_markdown
 from ...errors import ForumError
+from ...models.types import ID_MAX
 from ...services import browse, moderation, threads
 from ..fields import options
 from ..viewhelpers import attach_error, form_status
@@ -94,7 +95,7 @@ def reply(thread_id: int):
     form = ReplyForm()
     if request.method == "GET":
         quote = request.args.get("quote", type=int)
-        if quote and 0 < quote < 2**62:
+        if quote and 0 < quote <= ID_MAX:
             quoted = threads.get_post(current_user, quote)
             if quoted.thread_id == thread.id and quoted.deleted_at is None:
                 lines = "\n".join(f"> {line}" for line in quoted.body.splitlines())
