@@ -93,3 +93,24 @@ def test_sending_rate_limit_is_counted_across_both_processes(two_processes):
     finally:
         on_a.close()
         on_b.close()
+
+
+def test_suspension_through_one_process_cuts_the_persons_sockets_on_the_other(two_processes):
+    """Runs last in this module: it leaves member.birmingham suspended."""
+    import re
+
+    a, b = two_processes
+    member = Person(a, "member.birmingham")
+    token = member.page_token()
+    on_b = member.socket(token=token, connect=False)
+    on_b.base_url = b.base_url
+    on_b.connect({"Cookie": member.cookie_header}, {"csrf_token": token})
+    assert on_b.connected
+    moderator = Person(a, "moderator")
+    page = moderator.http.get(a.url("/moderation/people/member.birmingham")).text
+    csrf = re.search(r'name="[\w-]*csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = moderator.http.post(a.url("/moderation/people/member.birmingham"), allow_redirects=False, data={
+        "csrf_token": csrf, "which": "suspend", "suspend-csrf_token": csrf, "suspend-duration": "24",
+        "suspend-reason": "Scale-out check"})
+    assert response.status_code == 302, response.text[:500]
+    assert on_b.wait_disconnected(timeout=5), "the suspended person's socket on process B was not cut"
