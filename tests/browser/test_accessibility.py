@@ -91,6 +91,33 @@ def test_member_pages_have_no_serious_accessibility_problems(axe_source, axe_con
     assert_no_serious_violations(page, axe_source, what)
 
 
+@pytest.mark.parametrize(
+    "what, path",
+    [
+        ("the review queue", "/moderation/queue"),
+        ("the resolved queue", "/moderation/queue?status=resolved"),
+        ("a person's moderation page", "/moderation/people/member.wigan"),
+        ("watched words", "/moderation/words"),
+        ("the audit log", "/moderation/audit"),
+    ],
+)
+def test_staff_pages_have_no_serious_accessibility_problems(axe_source, axe_context, what, path):
+    page = axe_context(signed_in_as="moderator").new_page()
+    response = page.goto(path)
+    assert response.ok
+    assert_no_serious_violations(page, axe_source, what)
+
+
+def test_report_form_has_no_serious_accessibility_problems(axe_source, axe_context):
+    page = axe_context(signed_in_as="member.birmingham").new_page()
+    page.goto(thread_path(page, DEMO_THREAD))
+    page.get_by_role("link", name=re.compile("^Report post by Priya Shah")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report to the moderators")
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose a reason")
+    assert_no_serious_violations(page, axe_source, "the report form with an error")
+
+
 def test_new_thread_errors_are_announced_focused_and_accessible(axe_source, axe_context):
     page = axe_context(signed_in_as="member.wigan").new_page()
     page.goto("/threads/new")
