@@ -232,6 +232,12 @@
       edit.append(el("span", "visually-hidden", " your message"));
       actions.append(edit);
     }
+    if (m.author.id !== me) {
+      const report = el("a", "", "Report");
+      report.href = `/report/message/${m.id}`;
+      report.append(el("span", "visually-hidden", ` message by ${m.author.name}`));
+      actions.append(report);
+    }
     if (m.author.id === me || canModerate) {
       const del = el("button", "link-button", "Delete");
       del.type = "button";

@@ -223,9 +223,15 @@ def thread_tools(thread_id: int):
 @bp.route("/moderation/rooms/<int:room_id>/slow-mode", methods=["POST"])
 @login_required
 def room_slow_mode(room_id: int):
+    from ...services.chat import get_room
+
+    room = get_room(current_user, room_id)
+    policy.require(policy.moderates_room(current_user, room), "Only moderators of this room can do that.")
     form = SlowModeForm()
     if not form.validate_on_submit():
-        abort(400)
+        messages = [m for errors in form.errors.values() for m in errors]
+        flash("Slow mode was not changed: " + " ".join(messages or ["enter a number of seconds."]), "error")
+        return redirect(url_for("chat.room", slug=room.slug))
     room = moderation.set_room_slow_mode(current_user, room_id, form.seconds.data or 0)
     flash(f"Slow mode: {room.slow_mode_seconds} seconds." if room.slow_mode_seconds else "Slow mode is off.", "success")
     return redirect(url_for("chat.room", slug=room.slug))

@@ -1,0 +1,1 @@
+"""Admin views: partner authorities, topics and people's roles."""
