@@ -15,7 +15,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from .extensions import db
-from .models import Authority, AuthorityDomain, Role, Room, Status, Topic, User, utcnow
+from .models import Authority, AuthorityDomain, Post, Role, Room, Status, Topic, User, utcnow
 from .names import username_key
 from .services import chat, threads
 
@@ -158,11 +158,23 @@ def load_demo() -> bool:
     db.session.commit()
     for room, author, text in MESSAGES:
         chat.send_message(users[author], rooms[room].id, text)
+    _demo_moderation(users)
     # Spread the demo threads over the last few days so "latest" reads naturally.
     for age, thread in enumerate(reversed(list(db.session.execute(select(threads.Thread)).scalars()))):
         thread.created_at = thread.created_at - timedelta(days=age)
     db.session.commit()
     return True
+
+
+def _demo_moderation(users: dict[str, User]) -> None:
+    """A watched word and one open report, so staff find something to try in the queue."""
+    from .services import queue, watchwords
+
+    watchwords.add_word(users["admin"], "miracle cure*", "hold")
+    reply = db.session.execute(
+        select(Post).join(threads.Thread).where(threads.Thread.title.like("Using a simple logic model%"), Post.number == 2)
+    ).scalar_one()
+    queue.report(users["lead.wigan"], "post", reply.id, "other", "Demo report: open it, claim it and dismiss it.")
 
 
 def demo_sign_ins_text() -> str:
