@@ -15,6 +15,7 @@ def _event(session: PeerSession) -> Event:
     event = Event()
     event.add("uid", f"peer-session-{session.id}@practice-exchange")
     event.add("dtstamp", clock.now())
+    event.add("sequence", session.sequence)
     event.add("dtstart", session.starts_at)  # aware UTC datetimes are written with a Z
     event.add("dtend", session.closes_at if session.cancelled_at is None else session.ends_at)
     event.add("summary", session.title)

@@ -182,16 +182,20 @@ def can_edit_session(user: Any, session: PeerSession) -> bool:
     return can_host_session(user, session) and session.cancelled_at is None
 
 
-def can_attend_session(user: Any, session: PeerSession, removed: bool = False) -> bool:
-    """Join the session's room (when open) and read its transcript (afterwards)."""
-    return can_view_session(user, session) and (not removed or can_host_session(user, session))
+def can_attend_session(user: Any, session: PeerSession, removed: bool = False, has_place: bool = True) -> bool:
+    """Be in the session's room: hosts (and moderators of its space) always; anyone else who can
+    see the session while they hold a place and were not removed. Afterwards the transcript is
+    for everyone who could have attended, so callers pass has_place=True once it has closed."""
+    if not can_view_session(user, session):
+        return False
+    return can_host_session(user, session) or (not removed and has_place)
 
 
 def can_speak_in_session(user: Any, session: PeerSession, room: Room, *, is_open: bool,
-                         muted: bool, removed: bool) -> bool:
+                         muted: bool, removed: bool, has_place: bool = True) -> bool:
     """Send in a session room: only while it is open; hosts always, others unless muted,
-    removed, or the room is locked to hosts."""
-    if not is_open or not can_attend_session(user, session, removed):
+    removed, without a place, or the room is locked to hosts."""
+    if not is_open or not can_attend_session(user, session, removed, has_place):
         return False
     if can_host_session(user, session):
         return True

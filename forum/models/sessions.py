@@ -46,6 +46,8 @@ class PeerSession(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     summary_thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"))
+    # iCalendar SEQUENCE: goes up whenever the times or status change, so calendars update.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)

@@ -73,10 +73,7 @@ def get_room(actor: User, room_id: int) -> Room:
     if room.kind == "session":
         from . import sessions
 
-        session = sessions.session_for_room(room)
-        row = sessions.participant(session, actor)
-        if not policy.can_attend_session(actor, session, removed=bool(row and row.removed)):
-            raise NotFound("We could not find that room.")
+        sessions.require_entry(actor, sessions.session_for_room(room))
     return room
 
 
@@ -96,7 +93,9 @@ def require_speak(actor: User, room: Room) -> None:
     row = sessions.participant(session, actor)
     phase = session.phase(clock.now())
     muted, removed = bool(row and row.muted), bool(row and row.removed)
-    if policy.can_speak_in_session(actor, session, room, is_open=phase == "open", muted=muted, removed=removed):
+    place = sessions.has_place(session, actor)
+    if policy.can_speak_in_session(actor, session, room, is_open=phase == "open", muted=muted, removed=removed,
+                                   has_place=place):
         return
     if phase == "upcoming":
         raise Invalid(f"The room opens at {clock.to_uk(session.opens_at):%H:%M}. Messages can be sent then.")
@@ -104,6 +103,8 @@ def require_speak(actor: User, room: Room) -> None:
         raise Invalid("This session has ended: its room is read-only now.")
     if muted:
         raise Invalid("A host has muted you for the rest of this session. You can still read along.")
+    if not place and not policy.can_host_session(actor, session):
+        raise Invalid("The session is full: only people with a place can speak.")
     raise Invalid("The host has locked the room: only hosts can speak just now.")
 
 
@@ -322,6 +323,10 @@ def apply_delete(message: Message) -> None:
     rev, _ = _bump(message.room_id)
     message.deleted_at = utcnow()
     message.rev = rev
+    if message.room.kind == "session":
+        from .sessions import unpin_deleted
+
+        unpin_deleted(message.room, message.id)
     db.session.flush()
     realtime.emit_after_commit("chat:update", serialize(message), realtime.chat_room(message.room_id))
 

@@ -198,29 +198,28 @@ def check_slow_mode(seconds) -> int:
 
 
 def set_thread_slow_mode(actor: User, thread_id: int, seconds) -> Thread:
-    thread = _moderated_thread(actor, thread_id)
-    value = check_slow_mode(seconds)
-    if value != thread.slow_mode_seconds:
-        audit.record(actor, "slow_mode_thread", "thread", thread.id, before={"seconds": thread.slow_mode_seconds},
-                     after={"seconds": value}, authority_id=thread.authority_id)
-        thread.slow_mode_seconds = value
-    db.session.commit()
-    return thread
+    """One post per person per `seconds` in this thread (0 turns it off); staff are exempt."""
+    return _set_slow_mode(actor, _moderated_thread(actor, thread_id), "thread", seconds)
 
 
 def set_room_slow_mode(actor: User, room_id: int, seconds) -> Room:
+    """One message per person per `seconds` in this room (0 turns it off); staff are exempt."""
     from .chat import get_room
 
     begin_write()
     room = get_room(actor, room_id)
     policy.require(policy.moderates_room(actor, room), "Only moderators of this room can do that.")
+    return _set_slow_mode(actor, room, "room", seconds)
+
+
+def _set_slow_mode(actor: User, target, kind: str, seconds):
     value = check_slow_mode(seconds)
-    if value != room.slow_mode_seconds:
-        audit.record(actor, "slow_mode_room", "room", room.id, before={"seconds": room.slow_mode_seconds},
-                     after={"seconds": value}, authority_id=room.authority_id)
-        room.slow_mode_seconds = value
+    if value != target.slow_mode_seconds:
+        audit.record(actor, f"slow_mode_{kind}", kind, target.id, before={"seconds": target.slow_mode_seconds},
+                     after={"seconds": value}, authority_id=target.authority_id)
+        target.slow_mode_seconds = value
     db.session.commit()
-    return room
+    return target
 
 
 def slow_mode_wait(actor: User, seconds: int, last_at) -> int:

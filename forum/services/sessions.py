@@ -72,6 +72,43 @@ def participant(session: PeerSession, user: User) -> SessionParticipant | None:
     return db.session.get(SessionParticipant, (session.id, user.id))
 
 
+def has_place(session: PeerSession, user: User) -> bool:
+    """A place in the room: going. Before and during the session it is what capacity counts;
+    once it has closed, anyone who could have come may read what was said."""
+    if session.phase(clock.now()) == "closed":
+        return True
+    mine = my_rsvp(user, session)
+    return mine is not None and mine.status == GOING
+
+
+def may_enter(actor: User, session: PeerSession) -> bool:
+    """Whether the actor may be in the session's room now (or read it afterwards)."""
+    row = participant(session, actor)
+    return policy.can_attend_session(actor, session, removed=bool(row and row.removed),
+                                     has_place=has_place(session, actor))
+
+
+def require_entry(actor: User, session: PeerSession) -> None:
+    """Refuse the room plainly: not found to those who may not know of it or were removed,
+    and a reason to members who can see the session but hold no place."""
+    if may_enter(actor, session):
+        return
+    row = participant(session, actor)
+    if not policy.can_view_session(actor, session) or (row is not None and row.removed):
+        raise NotFound("We could not find that room.")
+    raise Forbidden("The room is for people with a place. Sign up on the session's page: if it is full, "
+                    "you join the waiting list.")
+
+
+def watch_session(actor: User, session_id: int) -> PeerSession:
+    """A session page subscribing to live state: anyone who can see it, except the removed."""
+    session = get_session(actor, session_id)
+    row = participant(session, actor)
+    if row is not None and row.removed and not policy.can_host_session(actor, session):
+        raise NotFound("We could not find that session.")
+    return session
+
+
 def visible_sessions(actor: User, upcoming: bool = True, limit: int = 50, topic_id: int | None = None,
                      authority_id: int | None = None) -> list[PeerSession]:
     """Sessions the actor may attend, soonest first (or most recent first for past ones),
@@ -127,7 +164,11 @@ def raised_hands(session: PeerSession) -> list[SessionParticipant]:
 # --- scheduling --------------------------------------------------------------------------
 
 
-def _check_form(actor: User, form: SessionForm) -> dict:
+SCHEDULE_AHEAD = timedelta(days=2 * 366)
+SUMMARY_FOOTER = "\n\n---\nFrom the live peer session “{title}”."
+
+
+def _check_form(actor: User, form: SessionForm, editing: PeerSession | None = None) -> dict:
     title = clean_text_line(form.title, label="Title", max_length=TITLE_MAX, min_length=5, field="title")
     for name, value in (("description", form.description), ("agenda", form.agenda)):
         if len(value or "") > TEXT_MAX:
@@ -137,10 +178,14 @@ def _check_form(actor: User, form: SessionForm) -> dict:
         raise Invalid("Choose a topic.", field="topic")
     if form.partner_only and form.authority_id is None:
         raise Invalid("A partner-only session needs an authority.", field="authority")
-    policy.require(
-        policy.can_schedule_session(actor, form.authority_id),
-        "You can schedule sessions for your own authority only.",
-    )
+    # A host editing their own session keeps its authority even if they could not schedule
+    # for it themselves (a co-host who is a member); moving it elsewhere needs scheduling rights.
+    keeps_authority = editing is not None and form.authority_id == editing.authority_id
+    if not keeps_authority:
+        policy.require(
+            policy.can_schedule_session(actor, form.authority_id),
+            "You can schedule sessions for your own authority only.",
+        )
     if form.starts_local is None:
         raise Invalid("Enter the date and start time.", field="starts_on")
     try:
@@ -151,6 +196,8 @@ def _check_form(actor: User, form: SessionForm) -> dict:
     except clock.AmbiguousTime:
         raise Invalid("That time happens twice in the UK: the clocks go back then. Choose another.",
                       field="starts_at") from None
+    if starts_at > clock.now() + SCHEDULE_AHEAD:
+        raise Invalid("Sessions can be scheduled up to two years ahead.", field="starts_on")
     if not form.duration_minutes or not 15 <= form.duration_minutes <= 480:
         raise Invalid("A session lasts from 15 minutes to 8 hours.", field="duration")
     if not form.capacity or not 2 <= form.capacity <= CAPACITY_MAX:
@@ -207,8 +254,19 @@ def update_session(actor: User, session_id: int, form: SessionForm) -> PeerSessi
     """Edit a session; everyone who RSVPed is told."""
     begin_write()
     session = get_session(actor, session_id)
+    _refuse_if_cancelled(session)
     policy.require(policy.can_edit_session(actor, session), "Only the session's hosts can change it.")
-    data = _check_form(actor, form)
+    data = _check_form(actor, form, editing=session)
+    now = clock.now()
+    moved = data["starts_at"] != session.starts_at or data["ends_at"] != session.ends_at
+    if moved and session.phase(now) != "upcoming":
+        raise Invalid("The session has started, so its times can no longer change. A host can extend it "
+                      "or end it from the room.", field="starts_at")
+    if moved and data["starts_at"] < now:
+        raise Invalid("The start time has passed. Choose a time in the future.", field="starts_at")
+    if data["capacity"] < session.going_count:
+        raise Invalid(f"{session.going_count} people are already going, so there must be at least that many "
+                      "places.", field="capacity")
     session.title, session.description, session.agenda = data["title"], data["description"], data["agenda"]
     session.description_html = render_markdown(data["description"])
     session.agenda_html = render_markdown(data["agenda"])
@@ -217,8 +275,14 @@ def update_session(actor: User, session_id: int, form: SessionForm) -> PeerSessi
     session.cohosts = data["cohosts"]
     session.room.name = data["title"][:100]
     session.room.authority_id = data["authority_id"] if data["partner_only"] else None
+    session.sequence += 1  # calendar apps apply an update only when this goes up
+    if moved:
+        db.session.execute(update(Rsvp).where(Rsvp.session_id == session.id).values(reminded_at=None))
+    promoted = _fill_places(session)
     recipients = _tell_rsvps(session, "session-changed", f"“{session.title}” has changed: check the new details.")
     db.session.commit()
+    for row in promoted:
+        _mail_place(session, row)
     for user in recipients:
         send_mail(user.email, f"Changed: {session.title}",
                   f"Hello {user.display_name},\n\nThe details of “{session.title}” have changed. It now starts "
@@ -231,7 +295,10 @@ def update_session(actor: User, session_id: int, form: SessionForm) -> PeerSessi
 def cancel(actor: User, session_id: int, reason: str) -> PeerSession:
     begin_write()
     session = get_session(actor, session_id)
+    _refuse_if_cancelled(session)
     policy.require(policy.can_edit_session(actor, session), "Only the session's hosts can cancel it.")
+    if session.phase(clock.now()) == "closed":
+        raise Invalid("This session has already ended, so it cannot be cancelled.")
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("Say why the session is cancelled: people who signed up will see it.", field="reason")
@@ -239,6 +306,7 @@ def cancel(actor: User, session_id: int, reason: str) -> PeerSession:
         raise Invalid("Keep the reason to 1,000 characters or fewer.", field="reason")
     session.cancelled_at = clock.now()
     session.cancel_reason = reason
+    session.sequence += 1
     recipients = _tell_rsvps(session, "session-cancelled", f"“{session.title}” is cancelled: {reason}")
     db.session.commit()
     for user in recipients:
@@ -247,6 +315,11 @@ def cancel(actor: User, session_id: int, reason: str) -> PeerSession:
                   f"{public_link('sessions.show', session_id=session.id)}\n")
     _announce_state(session)
     return session
+
+
+def _refuse_if_cancelled(session: PeerSession) -> None:
+    if session.cancelled_at is not None:
+        raise Invalid("This session has already been cancelled.")
 
 
 def _tell_rsvps(session: PeerSession, kind: str, text: str) -> list[User]:
@@ -270,8 +343,11 @@ def rsvp(actor: User, session_id: int, answer: str) -> Rsvp:
         raise Invalid("Answer going or not going.")
     begin_write()
     session = get_session(actor, session_id)
-    if session.phase(clock.now()) in ("closed", "cancelled"):
+    if answer == GOING and session.phase(clock.now()) in ("closed", "cancelled"):
         raise Invalid("This session has finished or been cancelled.")
+    row = participant(session, actor)
+    if answer == GOING and row is not None and row.removed:
+        raise Invalid("A host removed you from this session, so you cannot sign up again.")
     db.session.execute(select(PeerSession.id).where(PeerSession.id == session.id).with_for_update())
     db.session.refresh(session)
     mine = my_rsvp(actor, session)
@@ -295,10 +371,25 @@ def rsvp(actor: User, session_id: int, answer: str) -> Rsvp:
         mine.updated_at = now
     db.session.commit()
     if promoted is not None:
-        send_mail(promoted.user.email, f"You have a place: {session.title}",
-                  f"Hello {promoted.user.display_name},\n\nA place came free and it is yours: "
-                  f"“{session.title}”.\n\n{public_link('sessions.show', session_id=session.id)}\n")
+        _mail_place(session, promoted)
     return mine
+
+
+def _mail_place(session: PeerSession, row: Rsvp) -> None:
+    send_mail(row.user.email, f"You have a place: {session.title}",
+              f"Hello {row.user.display_name},\n\nA place came free and it is yours: "
+              f"“{session.title}”.\n\n{public_link('sessions.show', session_id=session.id)}\n")
+
+
+def _fill_places(session: PeerSession) -> list[Rsvp]:
+    """Promote from the waiting list while places are free (after capacity goes up)."""
+    promoted = []
+    while session.going_count < session.capacity:
+        row = _promote(session)
+        if row is None:
+            break
+        promoted.append(row)
+    return promoted
 
 
 def _promote(session: PeerSession) -> Rsvp | None:
@@ -349,6 +440,7 @@ def end_now(actor: User, session_id: int) -> PeerSession:
     if session.phase(now) == "closed":
         return session
     session.ended_at = now
+    session.sequence += 1
     _close_attendance(session, now)
     db.session.commit()
     _announce_state(session)
@@ -365,6 +457,7 @@ def extend(actor: User, session_id: int, minutes: int) -> PeerSession:
         left = PeerSession.MAX_EXTENSION_MINUTES - session.extended_minutes
         raise Invalid(f"A session can be extended by 30 minutes in all ({left} left).")
     session.extended_minutes += minutes
+    session.sequence += 1
     db.session.commit()
     _announce_state(session)
     return session
@@ -444,7 +537,17 @@ def remove(actor: User, session_id: int, user_id: int) -> SessionParticipant:
     row.removed = True
     row.hand_raised_at = None
     _close_attendance(session, clock.now(), user_id=user.id)
+    db.session.execute(select(PeerSession.id).where(PeerSession.id == session.id).with_for_update())
+    theirs = my_rsvp(user, session)
+    promoted = None
+    if theirs is not None and theirs.status != NOT_GOING:
+        if theirs.status == GOING:
+            session.going_count -= 1
+            promoted = _promote(session)
+        theirs.status, theirs.updated_at = NOT_GOING, clock.now()
     db.session.commit()
+    if promoted is not None:
+        _mail_place(session, promoted)
     realtime.disconnect_user(user.id)
     _announce_state(session)
     return row
@@ -454,10 +557,12 @@ def raise_hand(actor: User, session_id: int, raised: bool) -> SessionParticipant
     begin_write()
     session = get_session(actor, session_id)
     row = _participant_row(session, actor.id)
-    if row.removed or not policy.can_attend_session(actor, session, row.removed):
+    if row.removed or not may_enter(actor, session):
         raise NotFound("We could not find that session.")
     if session.phase(clock.now()) != "open":
         raise Invalid("Hands go up while the session is open.")
+    if raised and row.muted:
+        raise Invalid("A host has muted you for the rest of this session, so you cannot raise your hand.")
     row.hand_raised_at = clock.now() if raised else None
     db.session.commit()
     _announce_state(session)
@@ -495,6 +600,18 @@ def _announce_state(session: PeerSession) -> None:
     payload = state(session)
     realtime.emit_now("session:state", payload, session_room_name(session.id))
     realtime.emit_now("session:state", payload, realtime.chat_room(session.room_id))
+
+
+def unpin_deleted(room: Room, message_id: int) -> None:
+    """A deleted message cannot stay pinned; pages hear of it once the deletion commits."""
+    if room.pinned_message_id != message_id:
+        return
+    room.pinned_message_id = None
+    session = session_for_room(room)
+    if session is not None:
+        payload = state(session)
+        realtime.emit_after_commit("session:state", payload, session_room_name(session.id))
+        realtime.emit_after_commit("session:state", payload, realtime.chat_room(session.room_id))
 
 
 # --- attendance --------------------------------------------------------------------------
@@ -580,8 +697,7 @@ def transcript(actor: User, session_id: int):
     from ..models import Message
 
     session = get_session(actor, session_id)
-    row = participant(session, actor)
-    if not policy.can_attend_session(actor, session, removed=bool(row and row.removed)):
+    if not may_enter(actor, session):
         raise NotFound("We could not find that session.")
     messages = list(db.session.scalars(
         select(Message).where(Message.room_id == session.room_id).order_by(Message.seq)
@@ -611,11 +727,14 @@ def publish_summary(actor: User, session_id: int, body: str):
     session = _host_after(actor, session_id)
     if session.summary_thread_id is not None:
         raise Invalid("A summary has already been published for this session.")
+    room_left = threads.BODY_MAX - len(SUMMARY_FOOTER.format(title=session.title))
+    if len(storable_text(body or "")) > room_left:
+        raise Invalid(f"Keep the summary to {room_left:,} characters or fewer (it has {len(body):,}).", field="body")
     thread = threads.start_thread(actor, threads.NewThread(
         topic_id=session.topic_id,
         authority_id=session.authority_id if session.partner_only else None,
         kind="practice", title=f"Session summary: {session.title}"[:TITLE_MAX],
-        body=(body or "") + f"\n\n---\nFrom the live peer session “{session.title}”.", tags="peer-session",
+        body=(body or "") + SUMMARY_FOOTER.format(title=session.title), tags="peer-session",
     ))
     begin_write()
     session = db.session.get(PeerSession, session.id)

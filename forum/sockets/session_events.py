@@ -17,7 +17,7 @@ from .events import handler, int_field
 @handler("session:watch")
 def watch(user, data):
     """Sent by: a session page. Answers the state and subscribes the socket to its changes."""
-    session = sessions.get_session(user, int_field(data, "session_id"))
+    session = sessions.watch_session(user, int_field(data, "session_id"))
     join_room(sessions.session_room_name(session.id))
     return {"state": sessions.state(session)}
 

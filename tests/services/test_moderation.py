@@ -413,9 +413,8 @@ def test_audit_filter_rejects_a_bad_date_plainly(app, world):
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("app", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 def test_postgresql_refuses_to_change_or_delete_audit_rows(app, world, network_thread):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("the trigger is PostgreSQL's")
     moderation.hide_post(world.moderator, reply_of(network_thread).id, "Off topic")
     for statement in ("UPDATE audit_log SET reason = 'nothing to see'", "DELETE FROM audit_log"):
         with pytest.raises(Exception, match="append-only"):

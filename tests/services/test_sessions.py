@@ -37,7 +37,10 @@ def form(world, **changes) -> sessions.SessionForm:
 
 @pytest.fixture
 def session(app, world, frozen):
-    return sessions.schedule(world.lead, form(world))
+    """A Wigan session with a Wigan member going (holding a place in the room)."""
+    created = sessions.schedule(world.lead, form(world))
+    sessions.rsvp(world.member, created.id, "going")
+    return created
 
 
 def at(session: PeerSession, **offset) -> datetime:
@@ -212,6 +215,7 @@ def test_hosts_cannot_be_muted_or_removed(app, world, frozen):
 
 
 def test_hands_queue_in_the_order_raised(app, world, frozen, session):
+    sessions.rsvp(world.network_member, session.id, "going")
     frozen.set(at(session, minutes=1))
     sessions.raise_hand(world.member, session.id, True)
     frozen.advance(seconds=5)
@@ -294,3 +298,121 @@ def test_send_reminders_command_is_idempotent(app, world, frozen, session):
     runner = app.test_cli_runner()
     assert "Reminders sent: 1" in runner.invoke(args=["forum", "send-reminders"]).output
     assert "Reminders sent: 0" in runner.invoke(args=["forum", "send-reminders"]).output
+
+
+# --- found by trying to break it -----------------------------------------------------------
+
+
+def test_a_date_years_ahead_is_refused_not_a_crash(app, world, frozen):
+    with pytest.raises(Invalid, match="two years ahead"):
+        sessions.schedule(world.lead, form(world, starts_local=datetime(9999, 12, 31, 23, 59), duration_minutes=480))
+
+
+def test_only_people_with_a_place_enter_the_room(app, world, frozen):
+    small = sessions.schedule(world.lead, form(world, capacity=2))
+    waiting = make_user("member2.wigan", world.wigan)
+    sessions.rsvp(world.member, small.id, "going")
+    sessions.rsvp(world.network_member, small.id, "going")
+    assert sessions.rsvp(waiting, small.id, "going").status == "waiting"
+    frozen.set(at(small, minutes=1))
+    with pytest.raises(Forbidden, match="people with a place"):
+        chat.send_message(waiting, small.room_id, "I'm only on the waiting list")
+    with pytest.raises(Forbidden, match="people with a place"):
+        chat.get_room(make_user("member3.wigan", world.wigan), small.room_id)
+    assert chat.send_message(world.member, small.room_id, "I have a place")[1]
+    assert chat.send_message(world.moderator, small.room_id, "Staff need no place")[1]
+    frozen.set(at(small, minutes=61))
+    assert chat.recent(waiting, small.room_id)[0]  # afterwards the transcript is for everyone who could come
+
+
+def test_raising_the_capacity_promotes_from_the_waiting_list(app, world, frozen):
+    small = sessions.schedule(world.lead, form(world, capacity=2))
+    waiting = make_user("member2.wigan", world.wigan)
+    for person in (world.member, world.network_member, waiting):
+        sessions.rsvp(person, small.id, "going")
+    sessions.update_session(world.lead, small.id, form(world, capacity=3))
+    assert sessions.my_rsvp(waiting, small).status == "going" and small.going_count == 3
+    assert db.session.scalar(select(Notification.kind).where(Notification.user_id == waiting.id,
+                                                             Notification.kind == "session-place"))
+
+
+def test_capacity_cannot_drop_below_the_people_going(app, world, frozen, session):
+    for person in (world.network_member, make_user("member2.wigan", world.wigan)):
+        sessions.rsvp(person, session.id, "going")
+    with pytest.raises(Invalid, match="3 people are already going"):
+        sessions.update_session(world.lead, session.id, form(world, capacity=2))
+
+
+def test_editing_cannot_move_a_session_into_the_past_or_move_one_that_has_started(app, world, frozen, session):
+    with pytest.raises(Invalid, match="has passed"):
+        sessions.update_session(world.lead, session.id, form(world, starts_local=datetime(2020, 1, 1, 10, 0)))
+    frozen.set(at(session, minutes=5))
+    with pytest.raises(Invalid, match="has started"):
+        sessions.update_session(world.lead, session.id, form(world, starts_local=START_LOCAL + timedelta(hours=1)))
+    sessions.update_session(world.lead, session.id, form(world, title="Reflective supervision: drop-in"))
+
+
+def test_a_member_cohost_can_edit_keeping_the_sessions_authority(app, world, frozen):
+    hosted = sessions.schedule(world.lead, form(world, cohost_usernames="member.wigan"))
+    sessions.update_session(world.member, hosted.id, form(world, title="Renamed by the co-host"))
+    assert db.session.get(PeerSession, hosted.id).title == "Renamed by the co-host"
+    with pytest.raises(Forbidden):
+        sessions.update_session(world.member, hosted.id, form(world, authority_id=None))
+
+
+def test_muted_participant_cannot_raise_a_hand(app, world, frozen, session):
+    frozen.set(at(session, minutes=1))
+    sessions.mute(world.lead, session.id, world.member.id)
+    with pytest.raises(Invalid, match="muted"):
+        sessions.raise_hand(world.member, session.id, True)
+    assert sessions.state(session)["hands"] == []
+
+
+def test_removal_frees_the_place_and_stops_watching_and_signing_up_again(app, world, frozen):
+    small = sessions.schedule(world.lead, form(world, capacity=2))
+    waiting = make_user("member2.wigan", world.wigan)
+    for person in (world.member, world.network_member, waiting):
+        sessions.rsvp(person, small.id, "going")
+    frozen.set(at(small, minutes=1))
+    sessions.remove(world.lead, small.id, world.member.id)
+    assert sessions.my_rsvp(world.member, small).status == "not_going"
+    assert sessions.my_rsvp(waiting, small).status == "going"
+    with pytest.raises(NotFound):
+        sessions.watch_session(world.member, small.id)
+    with pytest.raises(Invalid, match="removed you"):
+        sessions.rsvp(world.member, small.id, "going")
+
+
+def test_an_ended_or_cancelled_session_cannot_be_cancelled_and_people_can_still_say_not_going(app, world, frozen,
+                                                                                            session):
+    frozen.set(at(session, minutes=61))
+    with pytest.raises(Invalid, match="already ended"):
+        sessions.cancel(world.lead, session.id, "Too late")
+    frozen.set(NOW)
+    other = sessions.schedule(world.lead, form(world))
+    sessions.rsvp(world.member, other.id, "going")
+    sessions.cancel(world.lead, other.id, "Host unwell")
+    with pytest.raises(Invalid, match="already been cancelled"):
+        sessions.cancel(world.lead, other.id, "Again")
+    with pytest.raises(Invalid, match="already been cancelled"):
+        sessions.update_session(world.lead, other.id, form(world))
+    assert sessions.rsvp(world.member, other.id, "not_going").status == "not_going"
+
+
+def test_changes_raise_the_calendar_sequence_and_a_new_time_gets_a_new_reminder(app, world, frozen, session):
+    frozen.set(at(session, minutes=-59))
+    assert sessions.send_reminders() == 1
+    frozen.set(NOW)
+    sessions.update_session(world.lead, session.id, form(world, starts_local=START_LOCAL + timedelta(days=1)))
+    with app.test_request_context():
+        [event] = [c for c in Calendar.from_ical(calendar.calendar_for([session], "T")).walk() if c.name == "VEVENT"]
+    assert int(event["sequence"]) == 1
+    frozen.set(session.starts_at - timedelta(minutes=59))
+    assert sessions.send_reminders() == 1
+
+
+def test_deleting_the_pinned_message_unpins_it(app, world, frozen, session):
+    frozen.set(at(session, minutes=1))
+    message = sessions.post_agenda(world.lead, session.id)
+    chat.delete_message(world.lead, message.id)
+    assert sessions.state(db.session.get(PeerSession, session.id))["pinned_message_id"] is None

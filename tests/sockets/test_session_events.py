@@ -19,9 +19,12 @@ def frozen(app):
 
 @pytest.fixture
 def session(app, world, frozen):
-    return sessions.schedule(world.lead, sessions.SessionForm(
+    """A Wigan session with a Wigan member going (holding a place in the room)."""
+    created = sessions.schedule(world.lead, sessions.SessionForm(
         "Reflective drop-in", "", "1. Welcome", world.topic.id, world.wigan.id, False,
         datetime(2027, 3, 10, 14, 0), 60, 10))
+    sessions.rsvp(world.member, created.id, "going")
+    return created
 
 
 def test_sending_before_the_room_opens_gets_a_clear_error_ack(app, world, session, socket_for):
@@ -73,6 +76,7 @@ def test_removed_participants_socket_stops_receiving_at_once(app, world, session
 
 
 def test_hands_reach_hosts_in_order(app, world, session, socket_for, frozen):
+    sessions.rsvp(world.network_member, session.id, "going")
     frozen.set(session.starts_at)
     host, first, second = socket_for(world.lead), socket_for(world.member), socket_for(world.network_member)
     host.call("session:watch", {"session_id": session.id})

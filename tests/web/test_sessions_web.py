@@ -134,3 +134,73 @@ def test_notifications_page_lists_and_marks_read(browser, world, frozen):
     assert "Host unwell" in page and "1<span class=\"visually-hidden\"> unread" in page
     browser.post("/notifications")
     assert "visually-hidden\"> unread" not in browser.get("/notifications").get_data(as_text=True)
+
+
+def _clinic(world, partner_only=False, cohosts=""):
+    return sessions.schedule(world.lead, sessions.SessionForm(
+        "Court skills clinic", "", "1. Intro", world.topic.id, world.wigan.id, partner_only,
+        datetime(2027, 3, 10, 14), 60, 5, cohosts))
+
+
+@pytest.mark.parametrize("url", ["host/open", "host/lock", "host/end", "host/agenda", "host/extend", "summary",
+                                 "cancel"])
+def test_host_actions_are_404_for_outsiders_and_403_for_members_with_nothing_changed(new_browser, world, frozen,
+                                                                                    url):
+    session = _clinic(world, partner_only=True)
+    frozen.set(session.starts_at)
+    outsider, member = new_browser(), new_browser()
+    outsider.sign_in(world.outsider)
+    member.sign_in(world.member)
+    data = {"minutes": "10", "body": "Summary", "reason": "Because"}
+    assert outsider.post(f"/sessions/{session.id}/{url}", data).status_code == 404
+    assert member.post(f"/sessions/{session.id}/{url}", data).status_code == 403
+    fresh = db.session.get(PeerSession, session.id)
+    assert (fresh.cancelled_at, fresh.ended_at, fresh.extended_minutes, fresh.room.locked) == (None, None, 0, False)
+
+
+def test_refused_host_forms_come_back_with_the_text_kept(browser, world, frozen):
+    session = _clinic(world)
+    browser.sign_in(world.lead)
+    long_reason = "We have to cancel because " + "x" * 1000
+    response = browser.post(f"/sessions/{session.id}/cancel", {"reason": long_reason})
+    assert response.status_code == 400 and long_reason in response.get_data(as_text=True)
+    assert "1,000 characters" in response.get_data(as_text=True)
+    frozen.set(session.starts_at)
+    response = browser.post(f"/sessions/{session.id}/host/extend", {"minutes": "45"})
+    assert response.status_code == 400 and "1 to 30 minutes" in response.get_data(as_text=True)
+    frozen.set(session.starts_at + (session.ends_at - session.starts_at) * 2)
+    summary = "Our summary. " + "y" * 20_000
+    response = browser.post(f"/sessions/{session.id}/summary", {"body": summary})
+    assert response.status_code == 400 and summary in response.get_data(as_text=True)
+
+
+def test_waiting_list_member_sees_why_the_room_is_closed_to_them(new_browser, world, frozen):
+    session = sessions.schedule(world.lead, sessions.SessionForm(
+        "Court skills clinic", "", "", world.topic.id, world.wigan.id, False, datetime(2027, 3, 10, 14), 60, 2))
+    for user in (world.member, world.network_member):
+        sessions.rsvp(user, session.id, "going")
+    b = new_browser()
+    b.sign_in(world.outsider)
+    b.post(f"/sessions/{session.id}/rsvp", {"answer": "going"})
+    frozen.set(session.starts_at)
+    response = b.get(f"/sessions/{session.id}/room")
+    assert response.status_code == 403 and "people with a place" in response.get_data(as_text=True)
+
+
+def test_member_cohost_edit_form_offers_the_sessions_authority(browser, world, frozen):
+    session = _clinic(world, cohosts="member.wigan")
+    browser.sign_in(world.member)
+    page = browser.get(f"/sessions/{session.id}/edit").get_data(as_text=True)
+    assert "Wigan Council</option>" in page
+    form = {"title": "Court skills clinic, renamed", "topic": str(world.topic.id), "authority": str(world.wigan.id),
+            "starts_on": "2027-03-10", "starts_at": "14:00", "duration": "60", "capacity": "5",
+            "cohosts": "member.wigan", "description": "", "agenda": "1. Intro"}
+    assert browser.post(f"/sessions/{session.id}/edit", form).status_code == 302
+    assert db.session.get(PeerSession, session.id).title == "Court skills clinic, renamed"
+
+
+def test_far_future_date_is_a_400_not_a_500(browser, world, frozen):
+    browser.sign_in(world.lead)
+    response = browser.post("/sessions/new", schedule_form(world, starts_on="9999-12-31", starts_at="23:59",
+                                                           duration="480"))
+    assert response.status_code == 400 and "two years ahead" in response.get_data(as_text=True)

@@ -25,12 +25,15 @@ class SessionForm(FlaskForm):
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField("Why is it cancelled?", validators=[DataRequired("Say why: people who signed up will see it."), Length(max=1000)])
+    reason = TextAreaField("Why is it cancelled?", description="Up to 1,000 characters; people who signed up see it.",
+                           validators=[DataRequired("Say why: people who signed up will see it."),
+                                       Length(max=1000, message="Keep the reason to 1,000 characters or fewer.")])
 
 
 class SummaryForm(FlaskForm):
     body = TextAreaField("Summary", validators=[DataRequired("Write the summary.")],
-                         description="Published as a practice-share thread linked to this session. Never name a child or family.")
+                         description="Published as a practice-share thread linked to this session. Up to 19,800 characters. "
+                         "Never name a child or family.")
 
 
 class ExtendForm(FlaskForm):

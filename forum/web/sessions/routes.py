@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from ... import calendar, clock, policy
-from ...errors import ForumError, NotFound
+from ...errors import ForumError, Invalid, NotFound
 from ...services import browse, chat, sessions
 from ..fields import options
 from ..threads.forms import ActionForm
@@ -20,9 +20,10 @@ from .forms import CancelForm, ExtendForm, SessionForm, SummaryForm
 bp = Blueprint("sessions", __name__)
 
 
-def _choices(form: SessionForm) -> None:
+def _choices(form: SessionForm, editing=None) -> None:
     form.topic.choices = options([(0, "Choose a topic")] + [(t.id, t.name) for t in browse.all_topics()])
-    authorities = [(a.id, a.name) for a in browse.all_authorities() if policy.can_schedule_session(current_user, a.id)]
+    authorities = [(a.id, a.name) for a in browse.all_authorities()
+                   if policy.can_schedule_session(current_user, a.id) or (editing and editing.authority_id == a.id)]
     if policy.is_staff(current_user):
         authorities = [(0, "None: a network session run by the centre")] + authorities
     form.authority.choices = options(authorities)
@@ -80,14 +81,33 @@ def new():
 @bp.route("/sessions/<int:session_id>")
 @login_required
 def show(session_id: int):
-    session = sessions.get_session(current_user, session_id)
+    return _details_page(sessions.get_session(current_user, session_id))
+
+
+def _details_page(session, status: int = 200, **forms):
+    """The session's page; a host form that was refused comes back with its text and errors."""
     mine = sessions.my_rsvp(current_user, session)
+    is_host = policy.can_host_session(current_user, session)
     return render_template(
         "sessions/show.html", session=session, rsvp=mine, phase=session.phase(clock.now()),
         going=sessions.going(session), waiting=sessions.waiting_list(session), action=ActionForm(),
-        is_host=policy.can_host_session(current_user, session), cancel_form=CancelForm(), extend_form=ExtendForm(),
-        summary_form=SummaryForm(), attendance=sessions.attendance(session) if policy.can_host_session(current_user, session) else [],
-    )
+        is_host=is_host, cancel_form=forms.get("cancel_form") or CancelForm(formdata=None),
+        extend_form=forms.get("extend_form") or ExtendForm(formdata=None),
+        summary_form=forms.get("summary_form") or SummaryForm(formdata=None),
+        attendance=sessions.attendance(session) if is_host else [], may_enter=sessions.may_enter(current_user, session),
+    ), status
+
+
+def _host_form(session_id: int, form, name: str, do):
+    """Validate a host's form, run the action, or show the page again with the text kept (400)."""
+    session = sessions.get_session(current_user, session_id)
+    policy.require(policy.can_host_session(current_user, session), "Only the session's hosts can do that.")
+    if form.validate_on_submit():
+        try:
+            return do(session), None
+        except Invalid as error:
+            attach_error(form, error)
+    return None, _details_page(session, 400, **{name: form})
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -96,7 +116,7 @@ def edit(session_id: int):
     session = sessions.get_session(current_user, session_id)
     policy.require(policy.can_edit_session(current_user, session), "Only the session's hosts can change it.")
     form = SessionForm(obj=None)
-    _choices(form)
+    _choices(form, editing=session)
     if request.method == "GET":
         local = clock.to_uk(session.starts_at)
         form.title.data, form.description.data, form.agenda.data = session.title, session.description, session.agenda
@@ -120,10 +140,10 @@ def edit(session_id: int):
 @login_required
 def cancel(session_id: int):
     form = CancelForm()
-    if not form.validate_on_submit():
-        flash(" ".join(form.reason.errors) or "Say why the session is cancelled.", "error")
-        return redirect(url_for("sessions.show", session_id=session_id)), 303
-    sessions.cancel(current_user, session_id, form.reason.data)
+    done, page = _host_form(session_id, form, "cancel_form",
+                            lambda s: sessions.cancel(current_user, s.id, form.reason.data))
+    if page:
+        return page
     flash("The session is cancelled; everyone who signed up has been told.", "success")
     return redirect(url_for("sessions.show", session_id=session_id))
 
@@ -154,7 +174,7 @@ def host_action(session_id: int, action: str):
     }[action]
     try:
         do()
-    except ForumError as error:
+    except Invalid as error:  # not found and not allowed are errors, not messages
         flash(error.message, "error")
         return redirect(url_for("sessions.show", session_id=session_id)), 303
     return redirect(url_for("sessions.room", session_id=session_id) if action != "end"
@@ -165,14 +185,10 @@ def host_action(session_id: int, action: str):
 @login_required
 def extend(session_id: int):
     form = ExtendForm()
-    if not form.validate_on_submit():
-        flash(" ".join(form.minutes.errors) or "Extend by 1 to 30 minutes.", "error")
-        return redirect(url_for("sessions.show", session_id=session_id)), 303
-    try:
-        sessions.extend(current_user, session_id, form.minutes.data)
-    except ForumError as error:
-        flash(error.message, "error")
-        return redirect(url_for("sessions.show", session_id=session_id)), 303
+    done, page = _host_form(session_id, form, "extend_form",
+                            lambda s: sessions.extend(current_user, s.id, form.minutes.data))
+    if page:
+        return page
     return redirect(url_for("sessions.room", session_id=session_id))
 
 
@@ -190,8 +206,9 @@ def moderate(session_id: int, action: str, user_id: int):
 def room(session_id: int):
     session = sessions.get_session(current_user, session_id)
     row = sessions.participant(session, current_user)
-    if not policy.can_attend_session(current_user, session, removed=bool(row and row.removed)):
-        raise NotFound("We could not find that session.")
+    if row is not None and row.removed and not policy.can_host_session(current_user, session):
+        raise NotFound("A host removed you from this session, so its room is closed to you.")
+    sessions.require_entry(current_user, session)
     rev = session.room.event_seq  # read before the messages: see chat's _room_page
     messages, has_more = chat.recent(current_user, session.room_id)
     return render_template(
@@ -260,14 +277,10 @@ def transcript_markdown(session_id: int):
 @login_required
 def summary(session_id: int):
     form = SummaryForm()
-    if not form.validate_on_submit():
-        flash("Write the summary before publishing it.", "error")
-        return redirect(url_for("sessions.show", session_id=session_id)), 303
-    try:
-        thread = sessions.publish_summary(current_user, session_id, form.body.data)
-    except ForumError as error:
-        flash(error.message, "error")
-        return redirect(url_for("sessions.show", session_id=session_id)), 303
+    thread, page = _host_form(session_id, form, "summary_form",
+                              lambda s: sessions.publish_summary(current_user, s.id, form.body.data))
+    if page:
+        return page
     return redirect(url_for("threads.show", thread_id=thread.id))
 
 
