@@ -25,7 +25,7 @@ from ..models import (
     User,
 )
 from ..names import clean_text_line
-from . import notify
+from . import audit, notify
 
 TITLE_MAX = 150
 TEXT_MAX = 10_000
@@ -523,6 +523,8 @@ def mute(actor: User, session_id: int, user_id: int) -> SessionParticipant:
     row = _participant_row(session, user.id)
     row.muted = True
     row.hand_raised_at = None
+    audit.record(actor, "session_mute", "session", session.id, after={"muted": user.id}, subject_user_id=user.id,
+                 authority_id=session.authority_id)
     db.session.commit()
     _announce_state(session)
     realtime.emit_now("session:you", {"session_id": session.id, "muted": True}, realtime.user_room(user.id))
@@ -536,6 +538,8 @@ def remove(actor: User, session_id: int, user_id: int) -> SessionParticipant:
     row = _participant_row(session, user.id)
     row.removed = True
     row.hand_raised_at = None
+    audit.record(actor, "session_remove", "session", session.id, after={"removed": user.id},
+                 subject_user_id=user.id, authority_id=session.authority_id)
     _close_attendance(session, clock.now(), user_id=user.id)
     db.session.execute(select(PeerSession.id).where(PeerSession.id == session.id).with_for_update())
     theirs = my_rsvp(user, session)

@@ -416,3 +416,14 @@ def test_deleting_the_pinned_message_unpins_it(app, world, frozen, session):
     message = sessions.post_agenda(world.lead, session.id)
     chat.delete_message(world.lead, message.id)
     assert sessions.state(db.session.get(PeerSession, session.id))["pinned_message_id"] is None
+
+
+def test_muting_and_removing_are_in_the_audit_log(app, world, frozen, session):
+    from forum.models import AuditEntry
+
+    frozen.set(at(session, minutes=1))
+    sessions.mute(world.lead, session.id, world.member.id)
+    sessions.remove(world.lead, session.id, world.member.id)
+    rows = db.session.execute(select(AuditEntry.action, AuditEntry.actor_id, AuditEntry.subject_user_id)
+                              .order_by(AuditEntry.id)).all()
+    assert rows == [("session_mute", world.lead.id, world.member.id), ("session_remove", world.lead.id, world.member.id)]
