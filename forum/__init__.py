@@ -48,7 +48,7 @@ def configure_proxy(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from . import database  # noqa: F401  (engine events for SQLite)
+    from . import database, search_index  # noqa: F401  (engine events; full-text index DDL)
     from .services.accounts import load_user
 
     db.init_app(app)

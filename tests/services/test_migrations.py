@@ -14,11 +14,12 @@ from flask_migrate import downgrade, upgrade
 from forum import create_app
 from forum.config import TestConfig
 from forum.extensions import db
+from forum.search_index import include_name
 
 
 def _diff(app) -> list:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
         return compare_metadata(context, db.metadata)
 
 

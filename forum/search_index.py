@@ -1,0 +1,75 @@
+"""The full-text indexes behind search, one per backend, created by migrations and (for tests'
+create_all schemas) by the listeners at the bottom.
+
+SQLite: two FTS5 tables with external content, over posts.body and threads.title, kept in
+sync by triggers, so every insert, edit, merge or retitle updates the index in the same
+transaction as the change. Each trigger deletes with the old row's own values, which is what an
+external-content index needs to stay consistent.
+
+PostgreSQL: GIN indexes over to_tsvector('english', ...) of the same two columns. The query
+repeats the indexed expression, so the planner uses them; there is no copy to keep in sync.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import DDL, event
+
+from .models import Post
+
+SQLITE_DDL = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS post_search USING fts5(
+        body, content='posts', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS post_search_insert AFTER INSERT ON posts BEGIN
+        INSERT INTO post_search(rowid, body) VALUES (new.id, new.body); END""",
+    """CREATE TRIGGER IF NOT EXISTS post_search_delete AFTER DELETE ON posts BEGIN
+        INSERT INTO post_search(post_search, rowid, body) VALUES ('delete', old.id, old.body); END""",
+    """CREATE TRIGGER IF NOT EXISTS post_search_update AFTER UPDATE OF body ON posts BEGIN
+        INSERT INTO post_search(post_search, rowid, body) VALUES ('delete', old.id, old.body);
+        INSERT INTO post_search(rowid, body) VALUES (new.id, new.body); END""",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS thread_search USING fts5(
+        title, content='threads', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS thread_search_insert AFTER INSERT ON threads BEGIN
+        INSERT INTO thread_search(rowid, title) VALUES (new.id, new.title); END""",
+    """CREATE TRIGGER IF NOT EXISTS thread_search_delete AFTER DELETE ON threads BEGIN
+        INSERT INTO thread_search(thread_search, rowid, title) VALUES ('delete', old.id, old.title); END""",
+    """CREATE TRIGGER IF NOT EXISTS thread_search_update AFTER UPDATE OF title ON threads BEGIN
+        INSERT INTO thread_search(thread_search, rowid, title) VALUES ('delete', old.id, old.title);
+        INSERT INTO thread_search(rowid, title) VALUES (new.id, new.title); END""",
+]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS post_search_insert", "DROP TRIGGER IF EXISTS post_search_delete",
+    "DROP TRIGGER IF EXISTS post_search_update", "DROP TABLE IF EXISTS post_search",
+    "DROP TRIGGER IF EXISTS thread_search_insert", "DROP TRIGGER IF EXISTS thread_search_delete",
+    "DROP TRIGGER IF EXISTS thread_search_update", "DROP TABLE IF EXISTS thread_search",
+]
+
+POSTGRES_DDL = [
+    "CREATE INDEX IF NOT EXISTS ix_posts_search ON posts USING GIN (to_tsvector('english', body))",
+    "CREATE INDEX IF NOT EXISTS ix_threads_search ON threads USING GIN (to_tsvector('english', title))",
+]
+POSTGRES_DROP = ["DROP INDEX IF EXISTS ix_posts_search", "DROP INDEX IF EXISTS ix_threads_search"]
+
+
+SEARCH_TABLE_PREFIXES = ("post_search", "thread_search")
+
+
+SEARCH_INDEXES = ("ix_posts_search", "ix_threads_search")
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """For Alembic's comparisons: the FTS5 tables (and their shadow tables) and the GIN
+    expression indexes are made by hand in a migration, not from the models."""
+    if type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIXES):
+        return False
+    return not (type_ == "index" and name in SEARCH_INDEXES)
+
+
+def _after_create(table, statements_by_dialect) -> None:
+    for dialect, statements in statements_by_dialect.items():
+        for statement in statements:
+            event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+
+
+# Posts are created after threads (they reference them), so hanging everything on posts means
+# both tables exist when the statements run.
+_after_create(Post.__table__, {"sqlite": SQLITE_DDL, "postgresql": POSTGRES_DDL})

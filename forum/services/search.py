@@ -1,0 +1,209 @@
+"""Search over threads and posts: one function, two backends, permission filters inside the SQL.
+
+What a person types is parsed here into words and "quoted phrases" and never reaches the
+database as syntax: SQLite gets an FTS5 query of quoted terms, PostgreSQL gets
+websearch_to_tsquery over the same words. Hidden, held and deleted posts never match, nor does
+anything in a space the reader may not read (policy.readable_threads, in the same query).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Float, and_, bindparam, cast, func, literal_column, select, text, union_all
+
+from .. import policy
+from ..clock import UK
+from ..errors import Invalid
+from ..extensions import db
+from ..models import Authority, Post, Tag, Thread, Topic, User, thread_tags
+from ..names import username_key
+
+QUERY_MAX = 200
+TERMS_MAX = 12
+PAGE_SIZE = 20
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"  # private-use sentinels, swapped for <mark> after escaping
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class SearchFilter:
+    topic: str = ""  # slug
+    space: str = ""  # authority slug, or "network"
+    kind: str = ""
+    tag: str = ""
+    author: str = ""  # username
+    since: str = ""  # YYYY-MM-DD
+    until: str = ""
+
+
+@dataclass
+class Hit:
+    post: Post
+    snippet: str  # safe HTML: escaped text with <mark>s
+    title_html: str
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    page: int = 1
+    has_more: bool = False
+
+
+def parse(raw: str) -> list[tuple[str, ...]]:
+    """'supervision "group work" C++' -> [('supervision',), ('group', 'work'), ('c',)]: each
+    term is a word or a phrase of words; everything else (operators, symbols) is dropped."""
+    text = (raw or "")[:QUERY_MAX]
+    if text.count('"') % 2:
+        text = text.replace('"', " ")  # a stray quote: read it all as plain words
+    terms: list[tuple[str, ...]] = []
+    for phrase, word in _TERM.findall(text):
+        words = tuple(w.lower() for w in _WORD.findall(phrase if phrase else word))
+        if words and words not in terms:
+            terms.append(words)
+    return terms[:TERMS_MAX]
+
+
+def _fts5_query(terms: list[tuple[str, ...]]) -> str:
+    return " ".join('"' + " ".join(words) + '"' for words in terms)
+
+
+def _websearch_query(terms: list[tuple[str, ...]]) -> str:
+    return " ".join('"' + " ".join(words) + '"' if len(words) > 1 else words[0] for words in terms)
+
+
+def _day(raw: str, label: str) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        return datetime.strptime(raw.strip()[:10], "%Y-%m-%d").replace(tzinfo=UK)
+    except ValueError:
+        raise Invalid(f"{label} must be a date like 2026-12-04.") from None
+
+
+def _filters(actor: User, flt: SearchFilter) -> list:
+    """The reader's permissions and the chosen filters, as SQL conditions on Post and Thread."""
+    conditions = [
+        policy.readable_threads(actor), Thread.held.is_(False),
+        Post.deleted_at.is_(None), Post.hidden_at.is_(None), Post.held_at.is_(None),
+    ]
+    if flt.topic:
+        conditions.append(Thread.topic_id == select(Topic.id).where(Topic.slug == flt.topic[:60]).scalar_subquery())
+    if flt.space == "network":
+        conditions.append(Thread.authority_id.is_(None))
+    elif flt.space:
+        conditions.append(Thread.authority_id == select(Authority.id).where(
+            Authority.slug == flt.space[:60]).scalar_subquery())
+    if flt.kind:
+        conditions.append(Thread.kind == flt.kind[:20])
+    if flt.tag:
+        conditions.append(Thread.id.in_(select(thread_tags.c.thread_id).join(Tag).where(Tag.name == flt.tag[:40])))
+    if flt.author:
+        try:
+            key = username_key(flt.author.strip().lstrip("@")[:32])
+        except Invalid:
+            key = ""
+        conditions.append(Post.author_id == select(User.id).where(User.username_key == key).scalar_subquery())
+    since, until = _day(flt.since, "From"), _day(flt.until, "To")
+    if since:
+        conditions.append(Post.created_at >= since)
+    if until:
+        conditions.append(Post.created_at < until + timedelta(days=1))
+    return conditions
+
+
+def search(actor: User, raw_query: str, flt: SearchFilter | None = None, page: int = 1) -> Results:
+    """Posts matching the words and phrases, best first, that the actor may read."""
+    flt = flt or SearchFilter()
+    terms = parse(raw_query)
+    if not terms:
+        raise Invalid("Type one or more words to search for. Put a phrase in “double quotes”.", field="q")
+    page = max(1, min(int(page or 1), 500))
+    dialect = db.engine.dialect.name
+    matches = _sqlite_matches(terms) if dialect == "sqlite" else _postgres_matches(terms)
+    # A post matches by its own words or (the opening post) by its thread's title; best score wins.
+    best = select(matches.c.post_id, func.min(matches.c.score).label("score")).group_by(matches.c.post_id).subquery()
+    rows = db.session.execute(
+        select(Post, best.c.score)
+        .join(best, best.c.post_id == Post.id)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(and_(*_filters(actor, flt)))
+        .order_by(best.c.score, Post.id.desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+    ).all()
+    posts = [row[0] for row in rows[:PAGE_SIZE]]
+    snippets = _snippets(posts, terms, dialect)
+    hits = [Hit(p, snippets.get(p.id) or _plain_snippet(p.body), _highlight_title(p.thread.title, terms))
+            for p in posts]
+    return Results(raw_query, hits, page, len(rows) > PAGE_SIZE)
+
+
+def _sqlite_matches(terms):
+    query = _fts5_query(terms)
+    by_body = text("SELECT rowid AS post_id, bm25(post_search) AS score FROM post_search "
+                   "WHERE post_search MATCH :q").bindparams(q=query).columns(
+        literal_column("post_id"), literal_column("score"))
+    # Title matches weigh more (bm25 is negative: lower is better).
+    by_title = text("SELECT posts.id AS post_id, 3.0 * bm25(thread_search) AS score FROM thread_search "
+                    "JOIN posts ON posts.thread_id = thread_search.rowid AND posts.number = 1 "
+                    "WHERE thread_search MATCH :q").bindparams(q=query).columns(
+        literal_column("post_id"), literal_column("score"))
+    return union_all(by_body, by_title).subquery()
+
+
+def _postgres_matches(terms):
+    tsquery = func.websearch_to_tsquery("english", bindparam("q", _websearch_query(terms)))
+    body_vector = func.to_tsvector("english", Post.body)
+    title_vector = func.to_tsvector("english", Thread.title)
+    by_body = select(Post.id.label("post_id"), (-func.ts_rank_cd(body_vector, tsquery)).label("score")).where(
+        body_vector.op("@@")(tsquery))
+    opening = select(Post.id.label("post_id"), (cast(-3.0, Float) * func.ts_rank_cd(title_vector, tsquery)).label(
+        "score")).join(Thread, and_(Thread.id == Post.thread_id, Post.number == 1)).where(title_vector.op("@@")(tsquery))
+    return union_all(by_body, opening).subquery()
+
+
+def _snippets(posts: list[Post], terms, dialect: str) -> dict[int, str]:
+    """Highlighted extracts from each post's body, made by the database's own highlighter."""
+    if not posts:
+        return {}
+    ids = [p.id for p in posts]
+    if dialect == "sqlite":
+        rows = db.session.execute(
+            text("SELECT rowid, snippet(post_search, 0, :a, :b, '…', 24) FROM post_search "
+                 "WHERE post_search MATCH :q AND rowid IN (" + ",".join(str(int(i)) for i in ids) + ")"),
+            {"a": _MARK_OPEN, "b": _MARK_CLOSE, "q": _fts5_query(terms)},
+        ).all()
+    else:
+        tsquery = func.websearch_to_tsquery("english", _websearch_query(terms))
+        options = f"StartSel={_MARK_OPEN}, StopSel={_MARK_CLOSE}, MaxWords=30, MinWords=12, MaxFragments=2"
+        rows = db.session.execute(
+            select(Post.id, func.ts_headline("english", Post.body, tsquery, options))
+            .where(Post.id.in_(ids), func.to_tsvector("english", Post.body).op("@@")(tsquery))
+        ).all()
+    return {post_id: _marked(extract) for post_id, extract in rows if extract and _MARK_OPEN in extract}
+
+
+def _marked(extract: str) -> str:
+    return html.escape(extract).replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>")
+
+
+def _plain_snippet(body: str) -> str:
+    flat = " ".join(body.split())
+    return html.escape(flat[:240] + ("…" if len(flat) > 240 else ""))
+
+
+def _highlight_title(title: str, terms) -> str:
+    """The thread title with searched words marked (case-insensitive, whole words)."""
+    words = sorted({w for t in terms for w in t}, key=len, reverse=True)
+    escaped = html.escape(title)
+    if not words:
+        return escaped
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(html.escape(w)) for w in words) + r")\w*", re.IGNORECASE)
+    return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
