@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import DDL, event
 
-from .models import Post
+from .extensions import db
 
 SQLITE_DDL = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS post_search USING fts5(
@@ -35,25 +35,38 @@ SQLITE_DDL = [
     """CREATE TRIGGER IF NOT EXISTS thread_search_update AFTER UPDATE OF title ON threads BEGIN
         INSERT INTO thread_search(thread_search, rowid, title) VALUES ('delete', old.id, old.title);
         INSERT INTO thread_search(rowid, title) VALUES (new.id, new.title); END""",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS message_search USING fts5(
+        body, content='messages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS message_search_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO message_search(rowid, body) VALUES (new.id, new.body); END""",
+    """CREATE TRIGGER IF NOT EXISTS message_search_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO message_search(message_search, rowid, body) VALUES ('delete', old.id, old.body); END""",
+    """CREATE TRIGGER IF NOT EXISTS message_search_update AFTER UPDATE OF body ON messages BEGIN
+        INSERT INTO message_search(message_search, rowid, body) VALUES ('delete', old.id, old.body);
+        INSERT INTO message_search(rowid, body) VALUES (new.id, new.body); END""",
 ]
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS post_search_insert", "DROP TRIGGER IF EXISTS post_search_delete",
     "DROP TRIGGER IF EXISTS post_search_update", "DROP TABLE IF EXISTS post_search",
     "DROP TRIGGER IF EXISTS thread_search_insert", "DROP TRIGGER IF EXISTS thread_search_delete",
     "DROP TRIGGER IF EXISTS thread_search_update", "DROP TABLE IF EXISTS thread_search",
+    "DROP TRIGGER IF EXISTS message_search_insert", "DROP TRIGGER IF EXISTS message_search_delete",
+    "DROP TRIGGER IF EXISTS message_search_update", "DROP TABLE IF EXISTS message_search",
 ]
 
 POSTGRES_DDL = [
     "CREATE INDEX IF NOT EXISTS ix_posts_search ON posts USING GIN (to_tsvector('english', body))",
     "CREATE INDEX IF NOT EXISTS ix_threads_search ON threads USING GIN (to_tsvector('english', title))",
+    "CREATE INDEX IF NOT EXISTS ix_messages_search ON messages USING GIN (to_tsvector('english', body))",
 ]
-POSTGRES_DROP = ["DROP INDEX IF EXISTS ix_posts_search", "DROP INDEX IF EXISTS ix_threads_search"]
+POSTGRES_DROP = ["DROP INDEX IF EXISTS ix_posts_search", "DROP INDEX IF EXISTS ix_threads_search",
+                 "DROP INDEX IF EXISTS ix_messages_search"]
 
 
-SEARCH_TABLE_PREFIXES = ("post_search", "thread_search")
+SEARCH_TABLE_PREFIXES = ("post_search", "thread_search", "message_search")
 
 
-SEARCH_INDEXES = ("ix_posts_search", "ix_threads_search")
+SEARCH_INDEXES = ("ix_posts_search", "ix_threads_search", "ix_messages_search")
 
 
 def include_name(name, type_, parent_names) -> bool:
@@ -64,12 +77,11 @@ def include_name(name, type_, parent_names) -> bool:
     return not (type_ == "index" and name in SEARCH_INDEXES)
 
 
-def _after_create(table, statements_by_dialect) -> None:
+def _after_create(target, statements_by_dialect) -> None:
     for dialect, statements in statements_by_dialect.items():
         for statement in statements:
-            event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+            event.listen(target, "after_create", DDL(statement).execute_if(dialect=dialect))
 
 
-# Posts are created after threads (they reference them), so hanging everything on posts means
-# both tables exist when the statements run.
-_after_create(Post.__table__, {"sqlite": SQLITE_DDL, "postgresql": POSTGRES_DDL})
+# After the whole schema exists, so every indexed table is there when the statements run.
+_after_create(db.metadata, {"sqlite": SQLITE_DDL, "postgresql": POSTGRES_DDL})

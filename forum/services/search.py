@@ -49,11 +49,18 @@ class Hit:
 
 
 @dataclass
+class MessageHit:
+    message: object  # models.Message
+    snippet: str
+
+
+@dataclass
 class Results:
     query: str
     hits: list[Hit] = field(default_factory=list)
     page: int = 1
     has_more: bool = False
+    messages: list[MessageHit] = field(default_factory=list)
 
 
 def parse(raw: str) -> list[tuple[str, ...]]:
@@ -142,7 +149,46 @@ def search(actor: User, raw_query: str, flt: SearchFilter | None = None, page: i
     snippets = _snippets(posts, terms, dialect)
     hits = [Hit(p, snippets.get(p.id) or _plain_snippet(p.body), _highlight_title(p.thread.title, terms))
             for p in posts]
-    return Results(raw_query, hits, page, len(rows) > PAGE_SIZE)
+    messages = search_messages(actor, terms) if page == 1 and not _post_only(flt) else []
+    return Results(raw_query, hits, page, len(rows) > PAGE_SIZE, messages)
+
+
+MESSAGES_SHOWN = 10
+
+
+def _post_only(flt: SearchFilter) -> bool:
+    """Filters that only threads have (kind, tag) leave chat out of the results."""
+    return bool(flt.kind or flt.tag or flt.author or flt.since or flt.until or flt.space or flt.topic)
+
+
+def search_messages(actor: User, terms) -> list[MessageHit]:
+    """The best chat messages, from standing rooms the actor may join, not deleted."""
+    from ..models import Message, Room
+
+    dialect = db.engine.dialect.name
+    if dialect == "sqlite":
+        matched = text("SELECT rowid AS message_id, bm25(message_search) AS score, "
+                       "snippet(message_search, 0, :a, :b, '…', 20) AS extract FROM message_search "
+                       "WHERE message_search MATCH :q").bindparams(
+            q=_fts5_query(terms), a=_MARK_OPEN, b=_MARK_CLOSE).columns(
+            literal_column("message_id"), literal_column("score"), literal_column("extract")).subquery()
+    else:
+        tsquery = func.websearch_to_tsquery("english", _websearch_query(terms))
+        vector = func.to_tsvector("english", Message.body)
+        options = f"StartSel={_MARK_OPEN}, StopSel={_MARK_CLOSE}, MaxWords=24, MinWords=8"
+        matched = select(Message.id.label("message_id"), (-func.ts_rank_cd(vector, tsquery)).label("score"),
+                         func.ts_headline("english", Message.body, tsquery, options).label("extract")).where(
+            vector.op("@@")(tsquery)).subquery()
+    rows = db.session.execute(
+        select(Message, matched.c.extract)
+        .join(matched, matched.c.message_id == Message.id)
+        .join(Room, Room.id == Message.room_id)
+        .where(policy.readable_rooms(actor), Message.deleted_at.is_(None))
+        .order_by(matched.c.score, Message.id.desc())
+        .limit(MESSAGES_SHOWN)
+    ).all()
+    return [MessageHit(message, _marked(extract) if extract else _plain_snippet(message.body))
+            for message, extract in rows]
 
 
 def _sqlite_matches(terms):

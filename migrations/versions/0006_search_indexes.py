@@ -33,21 +33,35 @@ SQLITE_DDL = [
     """CREATE TRIGGER IF NOT EXISTS thread_search_update AFTER UPDATE OF title ON threads BEGIN
         INSERT INTO thread_search(thread_search, rowid, title) VALUES ('delete', old.id, old.title);
         INSERT INTO thread_search(rowid, title) VALUES (new.id, new.title); END""",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS message_search USING fts5(
+        body, content='messages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS message_search_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO message_search(rowid, body) VALUES (new.id, new.body); END""",
+    """CREATE TRIGGER IF NOT EXISTS message_search_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO message_search(message_search, rowid, body) VALUES ('delete', old.id, old.body); END""",
+    """CREATE TRIGGER IF NOT EXISTS message_search_update AFTER UPDATE OF body ON messages BEGIN
+        INSERT INTO message_search(message_search, rowid, body) VALUES ('delete', old.id, old.body);
+        INSERT INTO message_search(rowid, body) VALUES (new.id, new.body); END""",
     # Index what is already there.
     "INSERT INTO post_search(post_search) VALUES ('rebuild')",
     "INSERT INTO thread_search(thread_search) VALUES ('rebuild')",
+    "INSERT INTO message_search(message_search) VALUES ('rebuild')",
 ]
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS post_search_insert", "DROP TRIGGER IF EXISTS post_search_delete",
     "DROP TRIGGER IF EXISTS post_search_update", "DROP TABLE IF EXISTS post_search",
     "DROP TRIGGER IF EXISTS thread_search_insert", "DROP TRIGGER IF EXISTS thread_search_delete",
     "DROP TRIGGER IF EXISTS thread_search_update", "DROP TABLE IF EXISTS thread_search",
+    "DROP TRIGGER IF EXISTS message_search_insert", "DROP TRIGGER IF EXISTS message_search_delete",
+    "DROP TRIGGER IF EXISTS message_search_update", "DROP TABLE IF EXISTS message_search",
 ]
 POSTGRES_DDL = [
     "CREATE INDEX IF NOT EXISTS ix_posts_search ON posts USING GIN (to_tsvector('english', body))",
     "CREATE INDEX IF NOT EXISTS ix_threads_search ON threads USING GIN (to_tsvector('english', title))",
+    "CREATE INDEX IF NOT EXISTS ix_messages_search ON messages USING GIN (to_tsvector('english', body))",
 ]
-POSTGRES_DROP = ["DROP INDEX IF EXISTS ix_posts_search", "DROP INDEX IF EXISTS ix_threads_search"]
+POSTGRES_DROP = ["DROP INDEX IF EXISTS ix_posts_search", "DROP INDEX IF EXISTS ix_threads_search",
+                 "DROP INDEX IF EXISTS ix_messages_search"]
 
 
 def _run(statements):

@@ -147,3 +147,21 @@ def test_search_page_shows_results_with_marks_and_a_message_for_bad_input(app, w
     response = b.get("/search?q=%22%22")
     assert response.status_code == 400 and "Type one or more words" in body_text(response)
     assert b.get("/search?q=supervision&since=yesterday").status_code == 400
+
+
+def test_chat_messages_are_found_in_rooms_the_reader_may_join_only(app, world):
+    from forum.services import chat
+
+    from ..factories import room
+
+    network, wigan = room(world.topic.id), room(world.topic.id, world.wigan.id, slug="wigan-room")
+    chat.send_message(world.member, network.id, "Anyone tried the wellbeing huddle?")
+    chat.send_message(world.member, wigan.id, "Wigan wellbeing huddle at 2pm")
+    gone, _ = chat.send_message(world.member, network.id, "wellbeing typo")
+    chat.delete_message(world.member, gone.id)
+    outsider = {h.message.body for h in search.search(world.outsider, "wellbeing").messages}
+    member = {h.message.body for h in search.search(world.member, "wellbeing").messages}
+    assert outsider == {"Anyone tried the wellbeing huddle?"}
+    assert member == {"Anyone tried the wellbeing huddle?", "Wigan wellbeing huddle at 2pm"}
+    [hit] = search.search(world.outsider, "huddle").messages
+    assert "<mark>huddle</mark>" in hit.snippet
