@@ -25,6 +25,7 @@ from ..names import username_key
 QUERY_MAX = 200
 TERMS_MAX = 12
 PAGE_SIZE = 20
+SNIPPET_SOURCE = 4000  # characters of a post the PostgreSQL highlighter reads
 _MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"  # private-use sentinels, swapped for <mark> after escaping
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -174,10 +175,11 @@ def search_messages(actor: User, terms) -> list[MessageHit]:
             literal_column("message_id"), literal_column("score"), literal_column("extract")).subquery()
     else:
         tsquery = func.websearch_to_tsquery("english", _websearch_query(terms))
-        vector = func.to_tsvector("english", Message.body)
+        vector = MESSAGE_VECTOR
         options = f"StartSel={_MARK_OPEN}, StopSel={_MARK_CLOSE}, MaxWords=24, MinWords=8"
-        matched = select(Message.id.label("message_id"), (-func.ts_rank_cd(vector, tsquery)).label("score"),
-                         func.ts_headline("english", Message.body, tsquery, options).label("extract")).where(
+        matched = select(Message.id.label("message_id"), (-func.ts_rank(vector, tsquery)).label("score"),
+                         func.ts_headline("english", func.left(Message.body, SNIPPET_SOURCE), tsquery,
+                                          options).label("extract")).where(
             vector.op("@@")(tsquery)).subquery()
     rows = db.session.execute(
         select(Message, matched.c.extract)
@@ -204,13 +206,17 @@ def _sqlite_matches(terms):
     return union_all(by_body, by_title).subquery()
 
 
+POST_VECTOR = literal_column("posts.search_vector")
+THREAD_VECTOR = literal_column("threads.search_vector")
+MESSAGE_VECTOR = literal_column("messages.search_vector")
+
+
 def _postgres_matches(terms):
     tsquery = func.websearch_to_tsquery("english", bindparam("q", _websearch_query(terms)))
-    body_vector = func.to_tsvector("english", Post.body)
-    title_vector = func.to_tsvector("english", Thread.title)
-    by_body = select(Post.id.label("post_id"), (-func.ts_rank_cd(body_vector, tsquery)).label("score")).where(
+    body_vector, title_vector = POST_VECTOR, THREAD_VECTOR
+    by_body = select(Post.id.label("post_id"), (-func.ts_rank(body_vector, tsquery)).label("score")).where(
         body_vector.op("@@")(tsquery))
-    opening = select(Post.id.label("post_id"), (cast(-3.0, Float) * func.ts_rank_cd(title_vector, tsquery)).label(
+    opening = select(Post.id.label("post_id"), (cast(-3.0, Float) * func.ts_rank(title_vector, tsquery)).label(
         "score")).join(Thread, and_(Thread.id == Post.thread_id, Post.number == 1)).where(title_vector.op("@@")(tsquery))
     return union_all(by_body, opening).subquery()
 
@@ -230,8 +236,9 @@ def _snippets(posts: list[Post], terms, dialect: str) -> dict[int, str]:
         tsquery = func.websearch_to_tsquery("english", _websearch_query(terms))
         options = f"StartSel={_MARK_OPEN}, StopSel={_MARK_CLOSE}, MaxWords=30, MinWords=12, MaxFragments=2"
         rows = db.session.execute(
-            select(Post.id, func.ts_headline("english", Post.body, tsquery, options))
-            .where(Post.id.in_(ids), func.to_tsvector("english", Post.body).op("@@")(tsquery))
+            # The highlighter reparses the text: the first few thousand characters are plenty.
+            select(Post.id, func.ts_headline("english", func.left(Post.body, SNIPPET_SOURCE), tsquery, options))
+            .where(Post.id.in_(ids), POST_VECTOR.op("@@")(tsquery))
         ).all()
     return {post_id: _marked(extract) for post_id, extract in rows if extract and _MARK_OPEN in extract}
 

@@ -56,12 +56,23 @@ SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS message_search_update", "DROP TABLE IF EXISTS message_search",
 ]
 POSTGRES_DDL = [
-    "CREATE INDEX IF NOT EXISTS ix_posts_search ON posts USING GIN (to_tsvector('english', body))",
-    "CREATE INDEX IF NOT EXISTS ix_threads_search ON threads USING GIN (to_tsvector('english', title))",
-    "CREATE INDEX IF NOT EXISTS ix_messages_search ON messages USING GIN (to_tsvector('english', body))",
+    # Generated columns: PostgreSQL keeps each vector in step with its text, in the same statement.
+    "ALTER TABLE posts ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('english', body)) STORED",
+    "ALTER TABLE threads ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('english', title)) STORED",
+    "ALTER TABLE messages ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('english', body)) STORED",
+    "CREATE INDEX IF NOT EXISTS ix_posts_search ON posts USING GIN (search_vector)",
+    "CREATE INDEX IF NOT EXISTS ix_threads_search ON threads USING GIN (search_vector)",
+    "CREATE INDEX IF NOT EXISTS ix_messages_search ON messages USING GIN (search_vector)",
 ]
-POSTGRES_DROP = ["DROP INDEX IF EXISTS ix_posts_search", "DROP INDEX IF EXISTS ix_threads_search",
-                 "DROP INDEX IF EXISTS ix_messages_search"]
+POSTGRES_DROP = [
+    "DROP INDEX IF EXISTS ix_posts_search", "DROP INDEX IF EXISTS ix_threads_search",
+    "DROP INDEX IF EXISTS ix_messages_search", "ALTER TABLE posts DROP COLUMN IF EXISTS search_vector",
+    "ALTER TABLE threads DROP COLUMN IF EXISTS search_vector",
+    "ALTER TABLE messages DROP COLUMN IF EXISTS search_vector",
+]
 
 
 def _run(statements):
