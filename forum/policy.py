@@ -122,7 +122,13 @@ def can_edit_post(user: Any, post: Post) -> bool:
 
 
 def can_delete_post(user: Any, post: Post) -> bool:
-    return can_edit_post(user, post)
+    """As editing, except that a silenced member may still take their own words down."""
+    thread = post.thread
+    if not can_read_thread(user, thread) or post.deleted_at is not None:
+        return False
+    if moderates_space(user, thread.authority_id):
+        return True
+    return post.author_id == user.id and not thread.locked and post.hidden_at is None
 
 
 def can_mark_helpful(user: Any, post: Post) -> bool:

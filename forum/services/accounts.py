@@ -401,6 +401,8 @@ def set_role_and_authority(actor: User, user_id: int, role: str, authority_id: i
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound()
+    if user.id == actor.id:
+        raise Invalid("You cannot change your own role or authority: ask another admin.", field="role")
     try:
         new_role = Role(role).value
     except ValueError:

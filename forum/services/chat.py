@@ -285,6 +285,10 @@ def _sent_before(actor: User, client_id: str) -> Message | None:
 def edit_message(actor: User, message_id, body) -> Message:
     begin_write()
     message = _get_message(actor, message_id)
+    if policy.is_silenced(actor):
+        from .threads import silenced_message
+
+        raise Invalid(silenced_message(actor))
     policy.require(policy.can_edit_message(actor, message), "You can only edit your own messages.")
     require_speak(actor, message.room)
     text = screen_message(check_body(body))

@@ -33,8 +33,9 @@ def screen_post(actor: User, text: str, authority_id: int | None, field: str = "
         return screened.text, f"Uses a watched word ({found}): a moderator will read it first."
     first_n = current_app.config.get("HOLD_FIRST_POSTS", 0)
     if first_n:
+        # Only published posts count: held ones do not earn the next post a free pass.
         written = db.session.scalar(select(func.count(Post.id)).where(
-            Post.author_id == actor.id, Post.rejected_at.is_(None))) or 0
+            Post.author_id == actor.id, Post.held_at.is_(None))) or 0
         if written < first_n:
             return screened.text, NEW_MEMBER_REASON
     return screened.text, None

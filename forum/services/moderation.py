@@ -143,6 +143,9 @@ def move_thread(actor: User, thread_id: int, topic_id: int | None, authority_id:
     if before == after:
         raise Invalid("The thread is already there.", field="topic")
     thread.topic_id, thread.authority_id = topic.id, authority_id
+    from .queue import follow_thread
+
+    follow_thread(thread)
     audit.record(actor, "move_thread", "thread", thread.id, reason=reason, before=before, after=after,
                  subject_user_id=thread.author_id, authority_id=before["authority_id"])
     db.session.commit()
@@ -178,6 +181,9 @@ def merge_threads(actor: User, source_id: int, target_id: int, reason: str = "")
         values.update(last_post_at=newest.created_at, last_post_id=newest.id, last_poster_id=newest.author_id)
     db.session.execute(update(Thread).where(Thread.id == target.id).values(**values))
     source.deleted, source.merged_into_id, source.post_count, source.reply_count = True, target.id, 0, 0
+    from .queue import follow_thread
+
+    follow_thread(target)
     source.accepted_post_id = None
     audit.record(actor, "merge_thread", "thread", source.id, reason=reason,
                  before={"title": source.title, "posts": len(posts)}, after={"merged_into": target.id},

@@ -205,10 +205,39 @@ def open_counts(actor: User) -> dict[str, int]:
 
 
 def get_item(actor: User, item_id: int) -> QueueItem:
+    """An item the actor may act on, judged by where its target is now (threads move)."""
     item = db.session.get(QueueItem, item_id)
-    if item is None or not policy.can_review_queue(actor) or not policy.can_act_on_item(actor, item):
+    if item is None or not policy.can_review_queue(actor):
+        raise NotFound("We could not find that item in the queue.")
+    item.authority_id, item.topic_id = current_space(item, item.authority_id, item.topic_id)
+    if not policy.can_act_on_item(actor, item):
         raise NotFound("We could not find that item in the queue.")
     return item
+
+
+def current_space(item: QueueItem, authority_id, topic_id):
+    """(authority, topic) of the item's target today; the stored values if it is gone."""
+    target = target_of(item)
+    if isinstance(target, Post):
+        return target.thread.authority_id, target.thread.topic_id
+    if isinstance(target, Thread):
+        return target.authority_id, target.topic_id
+    if isinstance(target, Message):
+        return target.room.authority_id, target.room.topic_id
+    return authority_id, topic_id
+
+
+def follow_thread(thread: Thread) -> None:
+    """Open items about a thread or its posts move with it (called when it moves or merges)."""
+    post_ids = select(Post.id).where(Post.thread_id == thread.id)
+    db.session.execute(
+        update(QueueItem)
+        .where(QueueItem.status == "open", or_(
+            (QueueItem.target_kind == "thread") & (QueueItem.target_id == thread.id),
+            (QueueItem.target_kind == "post") & QueueItem.target_id.in_(post_ids)))
+        .values(authority_id=thread.authority_id, topic_id=thread.topic_id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def target_of(item: QueueItem):

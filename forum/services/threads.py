@@ -224,6 +224,7 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None) ->
         watchwords.refuse_blocked(watchwords.screen(new_title), field="title")
     if text == post.body and (new_title is None or new_title == thread.title):
         return post
+    old_body = post.body
     if actor.id != post.author_id:
         audit.record(actor, "edit_post", "post", post.id, before={"body": post.body, "title": thread.title},
                      after={"body": text, "title": new_title or thread.title},
@@ -242,7 +243,7 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None) ->
     post.revision_count = post.revision_count + 1
     if new_title is not None:
         thread.title = new_title
-    if hold_reason and post.held_at is None and text != post.body:
+    if hold_reason and post.held_at is None and text != old_body:
         if not post.is_opening and post.hidden_at is None and post.deleted_at is None:
             db.session.execute(update(Thread).where(Thread.id == thread.id).values(reply_count=Thread.reply_count - 1))
         db.session.flush()
@@ -257,7 +258,10 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None) ->
 
 
 def revisions(actor: User, post_id: int) -> tuple[Post, list[PostRevision]]:
+    """A post's earlier versions, for whoever may read its text (not a hidden post's readers)."""
     post = get_post(actor, post_id)
+    if not policy.can_see_post_body(actor, post):
+        raise NotFound()
     rows = db.session.execute(
         select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())
     ).scalars()

@@ -39,9 +39,30 @@ class Screened:
     replaced: list[Hit]
 
 
-def _regex(pattern: str) -> re.Pattern:
-    parts = [re.escape(p) for p in pattern.split("*")]
-    return re.compile(r"(?<!\w)" + r"\w*".join(parts) + r"(?!\w)", re.IGNORECASE)
+_TOKEN = re.compile(r"\w+")
+
+
+def _pattern_words(pattern: str) -> list[str]:
+    """'Scam* site' -> ['scam*', 'site']: the words a pattern matches in sequence."""
+    return re.findall(r"[\w*]+", pattern.lower())
+
+
+def _word_matches(pattern_word: str, word: str) -> bool:
+    """Whole-word match where * stands for any letters, in linear time (no regex backtracking,
+    so no pattern and no text can make it slow)."""
+    parts = pattern_word.split("*")
+    if len(parts) == 1:
+        return word == pattern_word
+    head, tail = parts[0], parts[-1]
+    if len(word) < len(head) + len(tail) or not word.startswith(head) or not word.endswith(tail):
+        return False
+    position, end = len(head), len(word) - len(tail)
+    for middle in parts[1:-1]:
+        found = word.find(middle, position, end)
+        if found < 0:
+            return False
+        position = found + len(middle)
+    return True
 
 
 def all_words() -> list[WatchedWord]:
@@ -49,11 +70,21 @@ def all_words() -> list[WatchedWord]:
 
 
 def find(text: str, words: list[WatchedWord] | None = None) -> list[Hit]:
+    """Every place a watched word or phrase occurs in the text, in order."""
+    words = all_words() if words is None else words
+    if not words or not text:
+        return []
+    tokens = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     hits = []
-    for word in all_words() if words is None else words:
-        for match in _regex(word.pattern).finditer(text or ""):
-            hits.append(Hit(word, match.group(0), match.start(), match.end()))
-    return sorted(hits, key=lambda h: h.start)
+    for word in words:
+        wanted = _pattern_words(word.pattern)
+        if not wanted:
+            continue
+        for i in range(len(tokens) - len(wanted) + 1):
+            if all(_word_matches(w, tokens[i + k][0]) for k, w in enumerate(wanted)):
+                start, end = tokens[i][1], tokens[i + len(wanted) - 1][2]
+                hits.append(Hit(word, text[start:end], start, end))
+    return sorted(hits, key=lambda h: (h.start, -h.end))
 
 
 def screen(text: str) -> Screened:
@@ -63,8 +94,12 @@ def screen(text: str) -> Screened:
         return Screened(text, [], [], [])
     hits = find(text, words)
     replaced = [h for h in hits if h.word.action == WordAction.REPLACE.value]
-    for word in {h.word.id: h.word for h in replaced}.values():
-        text = _regex(word.pattern).sub(word.replacement, text)
+    # Replace from the end so earlier spans keep their offsets; overlapping matches once each.
+    cursor = len(text) + 1
+    for hit in sorted(replaced, key=lambda h: h.start, reverse=True):
+        if hit.end <= cursor:
+            text = text[:hit.start] + hit.word.replacement + text[hit.end:]
+            cursor = hit.start
     return Screened(
         text,
         [h for h in hits if h.word.action == WordAction.BLOCK.value],
@@ -86,8 +121,10 @@ def check_pattern(raw: str) -> str:
         raise Invalid("Enter a word or phrase (a * stands for any letters).", field="pattern")
     if len(pattern) > PATTERN_MAX:
         raise Invalid(f"Keep it to {PATTERN_MAX} characters or fewer.", field="pattern")
-    if pattern.count("*") > 2:
-        raise Invalid("Use at most two * in one pattern.", field="pattern")
+    if pattern.count("*") > 4:
+        raise Invalid("Use at most four * in one pattern.", field="pattern")
+    if not re.search(r"[^\W_]", pattern.replace("*", "")):
+        raise Invalid("A pattern needs at least one letter or number besides the *.", field="pattern")
     if not _PATTERN.match(pattern) or "**" in pattern:
         raise Invalid("Use letters, numbers, spaces, hyphens, apostrophes and * only.", field="pattern")
     return pattern

@@ -15,6 +15,7 @@ from forum.extensions import db
 from forum.models import AuditEntry, Post, QueueItem, Report, Thread, User
 from forum.services import accounts, audit, browse, moderation, notify, queue, sanctions, threads, watchwords
 
+from ..conftest import make_user
 from ..factories import start
 
 
@@ -372,7 +373,7 @@ def test_blocked_word_refuses_the_post_and_replaced_word_is_replaced(app, world,
 
 
 def test_watched_words_reject_bad_patterns(app, world):
-    for bad in ["", "***", "a*b*c*d", "<script>", "x" * 101]:
+    for bad in ["", "***", "* *", "*-", "a*b*c*d*e*f", "<script>", "x" * 101]:
         with pytest.raises(Invalid):
             watchwords.add_word(world.moderator, bad, "block")
     with pytest.raises(Forbidden):
@@ -421,3 +422,63 @@ def test_postgresql_refuses_to_change_or_delete_audit_rows(app, world, network_t
             db.session.execute(text(statement))
         db.session.rollback()
     assert audit_count() == 1
+
+
+
+# --- found by trying to break it ---------------------------------------------------------
+
+
+def test_a_replacement_is_plain_text_whatever_it_contains(app, world, network_thread):
+    watchwords.add_word(world.moderator, "zorp", "replace", "\\")
+    watchwords.add_word(world.moderator, "blarg", "replace", "\\g<0>x")
+    post = threads.reply(world.outsider, network_thread.id, "hello zorp and blarg world")
+    assert post.body == "hello \\ and \\g<0>x world"
+
+
+def test_wildcards_match_in_linear_time_on_hostile_text(app, world, network_thread):
+    watchwords.add_word(world.moderator, "a*a*a*a", "hold")
+    # With a backtracking regex this text took seconds per pattern; here it is one pass.
+    post = threads.reply(world.outsider, network_thread.id, "a" * 19_990 + "b")
+    assert post.held_at is None
+    assert [h.found for h in watchwords.find("banana aaa aaaa aXaYaZa")] == ["aaaa", "aXaYaZa"]
+
+
+def test_editing_a_published_post_to_add_a_hold_word_holds_it(app, world, network_thread):
+    watchwords.add_word(world.moderator, "quux", "hold")
+    post = reply_of(network_thread)
+    threads.edit_post(world.lead, post.id, "edited now with quux inside")
+    db.session.refresh(post)
+    assert post.held_at is not None
+    assert db.session.get(Thread, network_thread.id).reply_count == 0
+    assert queue.items(world.moderator, queue.QueueFilter(kind="held_post"))[0]
+
+
+def test_held_first_posts_do_not_earn_the_next_one_a_pass(app, world, network_thread):
+    app.config["HOLD_FIRST_POSTS"] = 2
+    newcomer = make_user("new.person", world.birmingham)
+    held = [threads.reply(newcomer, network_thread.id, f"Hello number {i}") for i in range(3)]
+    assert all(p.held_at is not None for p in held)
+    assert start(newcomer, world.topic.id, title="A new thread from them").held
+
+
+def test_queue_item_follows_its_thread_when_it_moves(app, world):
+    thread = start(world.member, world.topic.id, world.wigan.id, title="Wigan thread that will move")
+    item = queue.report(world.lead, "thread", thread.id, "spam")
+    moderation.move_thread(world.moderator, thread.id, world.topic.id, world.birmingham.id)
+    with pytest.raises(NotFound):
+        queue.get_item(world.lead, item.id)
+    with pytest.raises(NotFound):
+        queue.resolve(world.lead, item.id, "dismiss", "")
+    assert item.id not in {i.id for i in queue.items(world.lead, queue.QueueFilter())[0]}
+    assert db.session.get(QueueItem, item.id).authority_id == world.birmingham.id
+
+
+def test_admins_cannot_change_their_own_role(app, world):
+    with pytest.raises(Invalid, match="your own role"):
+        accounts.set_role_and_authority(world.admin, world.admin.id, "member", None)
+
+
+def test_silenced_member_may_still_delete_their_own_post(app, world, network_thread):
+    sanctions.silence(world.moderator, world.lead.id, "24", "Cooling off")
+    db.session.refresh(world.lead)
+    threads.delete_post(world.lead, reply_of(network_thread).id)

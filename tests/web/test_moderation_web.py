@@ -234,3 +234,34 @@ def test_thread_tools_move_and_retitle_through_forms(app, world, new_browser, sc
     assert scene["network"].title == "Recording supervision well" and scene["network"].authority_id == world.wigan.id
     response = b.post(url, {"which": "merge", "merge-target": "99999"})
     assert response.status_code == 400 and "could not find the thread" in body_text(response)
+
+
+
+def test_hidden_post_text_does_not_leak_through_quotes_or_history(app, world, new_browser, scene):
+    threads.edit_post(world.lead, scene["reply"].id, "We use a shared template, reviewed monthly.")
+    moderation.hide_post(world.moderator, scene["reply"].id, "Personal attack")
+    b = new_browser()
+    b.sign_in(world.outsider)
+    quoted = body_text(b.get(f"/threads/{scene['network'].id}/reply?quote={scene['reply'].id}"))
+    assert "shared template" not in quoted
+    assert b.get(f"/posts/{scene['reply'].id}/history").status_code == 404
+    mod = new_browser()
+    mod.sign_in(world.moderator)
+    assert "shared template" in body_text(mod.get(f"/posts/{scene['reply'].id}/history"))
+
+
+def test_quoting_a_held_post_leaves_the_box_empty_rather_than_failing(app, world, new_browser, scene):
+    watchwords.add_word(world.moderator, "cheap*", "hold")
+    held = threads.reply(world.outsider, scene["network"].id, "Cheapest course in town")
+    b = new_browser()
+    b.sign_in(world.network_member)
+    response = b.get(f"/threads/{scene['network'].id}/reply?quote={held.id}")
+    assert response.status_code == 200 and "Cheapest" not in body_text(response)
+
+
+def test_a_forged_sanction_is_refused_with_the_reason(app, world, new_browser):
+    b = new_browser()
+    b.sign_in(world.moderator)
+    response = b.post("/moderation/people/admin", {"which": "suspend", "suspend-duration": "24",
+                                                   "suspend-reason": "no"})
+    assert response.status_code == 403 and "cannot act on this account" in body_text(response)

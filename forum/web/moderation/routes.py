@@ -257,6 +257,8 @@ def person(username: str):
         form = forms.get(which)
         if form is None:
             abort(400)
+        if which in ("silence", "suspend"):
+            policy.require(policy.can_sanction(current_user, found.person), "You cannot act on this account.")
         if form.validate_on_submit():
             try:
                 if which == "note":

@@ -96,8 +96,12 @@ def reply(thread_id: int):
     if request.method == "GET":
         quote = request.args.get("quote", type=int)
         if quote and 0 < quote <= ID_MAX:
-            quoted = threads.get_post(current_user, quote)
-            if quoted.thread_id == thread.id and quoted.deleted_at is None:
+            try:
+                quoted = threads.get_post(current_user, quote)
+            except ForumError:  # a quote of something gone or unseen: start with an empty box
+                quoted = None
+            if (quoted is not None and quoted.thread_id == thread.id and quoted.deleted_at is None
+                    and policy.can_see_post_body(current_user, quoted)):
                 lines = "\n".join(f"> {line}" for line in quoted.body.splitlines())
                 form.body.data = f"{lines}\n>\n> — @{quoted.author.username}\n\n"
     preview = None
