@@ -17,8 +17,13 @@ from .spaces import Authority, AuthorityDomain, Topic
 from .threads import Post, PostRevision, Reaction, Tag, Thread, ThreadKind, thread_tags
 from .types import utcnow
 from .users import LoginSession, Role, Status, User
+from .watching import Channel, NotificationSetting, Watch, WatchLevel
 
 __all__ = [
+    "Channel",
+    "NotificationSetting",
+    "Watch",
+    "WatchLevel",
     "AuditEntry",
     "ItemKind",
     "ModeratorNote",

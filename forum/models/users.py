@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
@@ -69,6 +69,8 @@ class User(UserMixin, db.Model):
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspend_reason: Mapped[str] = mapped_column(Text, default="")
+    # Starting or replying to a thread watches it (a setting on the notifications page).
+    auto_watch: Mapped[bool] = mapped_column(Boolean, default=True)
 
     authority: Mapped[Authority | None] = relationship(lazy="joined")
 

@@ -246,6 +246,10 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
     _mark_read(actor.id, room.id, message.seq)
     realtime.emit_after_commit("chat:message", serialize(message), realtime.chat_room(room.id))
     db.session.commit()
+    if "@" in text:
+        from . import dispatch
+
+        dispatch.after(dispatch.new_message, message.id)
     return message, True
 
 

@@ -16,10 +16,10 @@ from ..extensions import db
 from ..models import Notification, User, utcnow
 
 
-def add(recipients: Iterable[User], kind: str, text: str, url: str = "") -> None:
+def add(recipients: Iterable[User], kind: str, text: str, url: str = "", post_id: int | None = None) -> None:
     """Queue one notification per recipient in the current transaction; emitted on commit."""
     for user in recipients:
-        db.session.add(Notification(user_id=user.id, kind=kind, text=text[:500], url=url[:500]))
+        db.session.add(Notification(user_id=user.id, kind=kind, text=text[:500], url=url[:500], post_id=post_id))
         realtime.emit_after_commit("notify", {"kind": kind, "text": text[:500], "url": url},
                                    realtime.user_room(user.id))
 
@@ -34,6 +34,17 @@ def recent(user: User, limit: int = 50) -> list[Notification]:
     return list(db.session.scalars(
         select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)
     ))
+
+
+def open_one(user: User, notification_id: int) -> Notification | None:
+    """Mark one of the user's notifications read and return it (None if it is not theirs)."""
+    row = db.session.get(Notification, notification_id)
+    if row is None or row.user_id != user.id:
+        return None
+    if row.read_at is None:
+        row.read_at = utcnow()
+        db.session.commit()
+    return row
 
 
 def mark_all_read(user: User) -> None:

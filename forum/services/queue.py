@@ -313,6 +313,10 @@ def resolve(actor: User, item_id: int, action: str, reason: str) -> QueueItem:
     if item.kind == ItemKind.REPORT.value:
         _tell_reporters(item, action)
     db.session.commit()
+    if item.kind == ItemKind.HELD_POST.value and action == "approve":
+        from . import dispatch
+
+        dispatch.after(dispatch.new_post, item.target_id)  # only now does anyone hear of it
     return item
 
 

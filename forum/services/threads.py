@@ -27,7 +27,7 @@ from ..models import (
     utcnow,
 )
 from ..names import clean_text_line
-from . import audit, holds, watchwords
+from . import audit, dispatch, holds, watching, watchwords
 
 TITLE_MIN, TITLE_MAX = 5, 150
 BODY_MAX = 20_000
@@ -148,7 +148,10 @@ def start_thread(actor: User, data: NewThread) -> Thread:
     if hold_reason:
         post.thread = thread
         holds.hold(post, hold_reason)
+    watching.auto_watch(actor, thread.id)
     db.session.commit()
+    if not hold_reason:
+        dispatch.after(dispatch.new_post, post.id)
     return thread
 
 
@@ -201,7 +204,10 @@ def reply(actor: User, thread_id: int, body: str) -> Post:
         holds.hold(post, hold_reason)
     else:
         db.session.execute(update(Thread).where(Thread.id == thread.id).values(last_post_id=post.id))
+    watching.auto_watch(actor, thread.id)
     db.session.commit()
+    if not hold_reason:
+        dispatch.after(dispatch.new_post, post.id)
     return post
 
 
@@ -344,6 +350,8 @@ def accept_answer(actor: User, post_id: int) -> Thread:
         raise Invalid("Choose a visible reply as the answer.")
     thread.accepted_post_id = None if thread.accepted_post_id == post.id else post.id
     db.session.commit()
+    if thread.accepted_post_id == post.id:
+        dispatch.after(dispatch.accepted, post.id)
     return thread
 
 

@@ -40,10 +40,17 @@ def uk_time(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M") -> str:
     return value.astimezone(UK).strftime(fmt)
 
 
+def _watch_level(kind: str, target_id: int) -> str | None:
+    from ..services.watching import level_of
+
+    return level_of(current_user, kind, target_id) if current_user.is_authenticated else None
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["uk_time"] = uk_time
     app.jinja_env.filters["reject_page"] = lambda args: {k: v for k, v in args.items() if k != "page"}
     app.jinja_env.globals["policy"] = policy
+    app.jinja_env.globals["watch_level"] = _watch_level
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -1,0 +1,1 @@
+"""Watching, notification settings, opening a notification, and one-click unsubscribe."""

@@ -1,0 +1,174 @@
+"""Notifications: watching, mentions and accepted answers, checked against the recipient's
+permission when sent; email through a real SMTP server with one-click unsubscribe."""
+
+from __future__ import annotations
+
+import email
+import time
+from email import policy as email_policy
+
+import pytest
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Notification
+from forum.services import chat, moderation, notify, queue, threads, watching, watchwords
+
+from ..conftest import body_text
+from ..factories import room, start
+
+
+def kinds_for(user) -> list[str]:
+    return [n.kind for n in notify.recent(user)]
+
+
+def test_replying_notifies_watchers_and_starting_or_replying_watches(app, world):
+    thread = start(world.member, world.topic.id, title="Caseload weighting tools")
+    threads.reply(world.lead, thread.id, "We use a points system.")
+    assert kinds_for(world.member) == ["reply"]
+    threads.reply(world.member, thread.id, "How many points per case?")
+    assert kinds_for(world.lead) == ["reply"]  # replying watched it for the lead
+    assert kinds_for(world.member) == ["reply"]  # never told of one's own post
+
+
+def test_muting_a_thread_silences_it_even_inside_a_watched_topic(app, world):
+    thread = start(world.lead, world.topic.id, title="Muted thread example here")
+    watching.set_level(world.member, "topic", world.topic.id, "watching")
+    watching.set_level(world.member, "thread", thread.id, "muted")
+    threads.reply(world.outsider, thread.id, "A reply nobody muted-out hears")
+    assert "reply" not in kinds_for(world.member)
+    other = start(world.lead, world.topic.id, title="Another thread in the topic")
+    assert kinds_for(world.member) == ["reply"] and notify.recent(world.member)[0].url == f"/posts/{threads.opening_post(other).id}"
+
+
+def test_a_mention_of_someone_who_cannot_read_the_space_notifies_nobody_and_leaks_nothing(app, world):
+    start(world.member, world.topic.id, world.wigan.id, title="Wigan secret plans for spring",
+          body="@member.birmingham @lead.wigan what do you think?")
+    assert db.session.scalar(select(Notification).where(Notification.user_id == world.outsider.id)) is None
+    [note] = [n for n in notify.recent(world.lead) if n.kind == "mention"]
+    assert "Wigan secret plans" in note.text
+
+
+def test_watchers_who_lost_access_since_are_not_told(app, world):
+    thread = start(world.member, world.topic.id, title="A network thread that will move")
+    watching.set_level(world.outsider, "thread", thread.id, "watching")
+    moderation.move_thread(world.moderator, thread.id, world.topic.id, world.wigan.id)
+    threads.reply(world.lead, thread.id, "Now only Wigan can read this")
+    assert kinds_for(world.outsider) == []
+
+
+def test_held_posts_notify_nobody_until_approved(app, world):
+    thread = start(world.member, world.topic.id, title="Thread for a held reply")
+    watchwords.add_word(world.moderator, "cheap*", "hold")
+    threads.reply(world.outsider, thread.id, "Cheap training @member.wigan")
+    assert kinds_for(world.member) == []
+    [item] = queue.items(world.moderator, queue.QueueFilter(kind="held_post"))[0]
+    queue.resolve(world.moderator, item.id, "approve", "")
+    assert sorted(kinds_for(world.member)) == ["mention"]  # mentioned: one notification, not two
+
+
+def test_accepting_an_answer_tells_its_author(app, world):
+    thread = start(world.member, world.topic.id, kind="question", title="Which assessment framework?")
+    answer = threads.reply(world.outsider, thread.id, "We use the Framework for Assessment.")
+    threads.accept_answer(world.member, answer.id)
+    assert "accepted" in kinds_for(world.outsider)
+
+
+def test_chat_mentions_reach_only_people_who_may_read_the_room(app, world):
+    wigan_room = room(world.topic.id, world.wigan.id, slug="wigan-chat")
+    chat.send_message(world.member, wigan_room.id, "@lead.wigan and @member.birmingham, look")
+    assert kinds_for(world.lead) == ["mention"] and kinds_for(world.outsider) == []
+
+
+def test_opening_a_notification_marks_it_read_and_goes_to_the_post(app, world, new_browser):
+    thread = start(world.member, world.topic.id, title="Thread to open from the bell")
+    reply = threads.reply(world.lead, thread.id, "A reply to open")
+    b = new_browser()
+    b.sign_in(world.member)
+    [note] = notify.recent(world.member)
+    response = b.get(f"/notifications/{note.id}")
+    assert response.status_code == 302 and response.location.endswith(f"/posts/{reply.id}")
+    assert notify.unread_count(world.member) == 0
+    other = new_browser()
+    other.sign_in(world.outsider)
+    assert other.get(f"/notifications/{note.id}").status_code == 404
+
+
+def test_settings_turn_a_kind_off_and_watch_buttons_work(app, world, new_browser):
+    thread = start(world.lead, world.topic.id, title="Settings check thread")
+    b = new_browser()
+    b.sign_in(world.member)
+    assert b.post("/notifications/settings", {"reply": "off", "mention": "app", "accepted": "app"}).status_code == 302
+    assert b.post(f"/watch/thread/{thread.id}", {"level": "watching", "next": f"/threads/{thread.id}"}).status_code == 302
+    threads.reply(world.outsider, thread.id, "You will not hear of this")
+    assert kinds_for(world.member) == []
+    assert "You are watching this thread" in body_text(b.get(f"/threads/{thread.id}"))
+    assert b.post("/notifications/settings", {"reply": "loud"}).status_code == 303
+    wigan_only = start(world.lead, world.topic.id, world.wigan.id, title="Wigan only thread to watch")
+    outsider = new_browser()
+    outsider.sign_in(world.outsider)
+    assert outsider.post(f"/watch/thread/{wigan_only.id}", {"level": "watching"}).status_code == 404
+
+
+# --- email -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server in this process; the app sends to it."""
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+            self.messages.append(email.message_from_bytes(envelope.content, policy=email_policy.default))
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield inbox
+    controller.stop()
+
+
+def wait_for(inbox, count: int) -> list:
+    for _ in range(100):
+        if len(inbox.messages) >= count:
+            break
+        time.sleep(0.02)
+    return inbox.messages
+
+
+def test_mention_email_arrives_with_a_link_and_one_click_unsubscribe(app, world, smtp, new_browser):
+    thread = start(world.member, world.topic.id, title="Emailed mention thread")
+    reply = threads.reply(world.outsider, thread.id, "Over to you, @lead.wigan")
+    [message] = wait_for(smtp, 1)
+    assert message["To"] == world.lead.email and "mentioned you" in message["Subject"]
+    text = message.get_content()
+    assert f"http://localhost/posts/{reply.id}" in text
+    unsubscribe = message["List-Unsubscribe"].strip("<>")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    anonymous = app.test_client()  # no session, no CSRF token: the mail program's one click
+    path = unsubscribe.removeprefix("http://localhost")
+    assert anonymous.post(path).status_code == 200
+    threads.reply(world.outsider, thread.id, "Again, @lead.wigan")
+    time.sleep(0.3)
+    assert len(smtp.messages) == 1  # in-app still, email no more
+    assert kinds_for(world.lead).count("mention") == 2
+    assert anonymous.post(path[:-3] + "xyz").status_code == 400
+
+
+def test_nothing_is_emailed_for_held_or_hidden_content(app, world, smtp):
+    thread = start(world.member, world.topic.id, title="Thread for hidden and held checks")
+    watchwords.add_word(world.moderator, "cheap*", "hold")
+    threads.reply(world.outsider, thread.id, "Cheap course, @lead.wigan")
+    time.sleep(0.3)
+    assert smtp.messages == []
