@@ -56,3 +56,12 @@ def send_reminders() -> None:
     from .services.sessions import send_reminders as do_send
 
     click.echo(f"Reminders sent: {do_send()}")
+
+
+@forum_cli.command("send-digest")
+@with_appcontext
+def send_digest() -> None:
+    """Email each person who chose it their daily digest. Run once a day (more is harmless)."""
+    from .services.digest import send_digests
+
+    click.echo(f"Digests sent: {send_digests()}")

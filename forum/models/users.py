@@ -71,6 +71,8 @@ class User(UserMixin, db.Model):
     suspend_reason: Mapped[str] = mapped_column(Text, default="")
     # Starting or replying to a thread watches it (a setting on the notifications page).
     auto_watch: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where the last daily digest stopped: the next one covers what came after.
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     authority: Mapped[Authority | None] = relationship(lazy="joined")
 

@@ -33,12 +33,14 @@ class Watch(db.Model):
 
 class Channel(enum.StrEnum):
     APP = "app"
-    EMAIL = "email"  # in-app and email
+    EMAIL = "email"  # in-app and an email each time
+    DIGEST = "digest"  # in-app and once a day in the digest email
     OFF = "off"
 
     @property
     def label(self) -> str:
-        return {"app": "In the app only", "email": "In the app and by email", "off": "Off"}[self.value]
+        return {"app": "In the app only", "email": "In the app and by email each time",
+                "digest": "In the app and in a daily digest email", "off": "Off"}[self.value]
 
 
 class NotificationSetting(db.Model):

@@ -172,3 +172,25 @@ def test_nothing_is_emailed_for_held_or_hidden_content(app, world, smtp):
     threads.reply(world.outsider, thread.id, "Cheap course, @lead.wigan")
     time.sleep(0.3)
     assert smtp.messages == []
+
+
+def test_daily_digest_is_built_at_send_time_and_leaves_out_what_was_hidden_since(app, world, smtp):
+    from forum.models import NotificationSetting
+    from forum.services import digest
+
+    db.session.add(NotificationSetting(user_id=world.member.id, kind="reply", channel="digest"))
+    db.session.commit()
+    thread = start(world.member, world.topic.id, title="Digest thread for the day")
+    kept = threads.reply(world.lead, thread.id, "A reply that stays")
+    hidden = threads.reply(world.outsider, thread.id, "A reply that will be hidden")
+    assert smtp.messages == []  # no single emails for digest kinds
+    moderation.hide_post(world.moderator, hidden.id, "Off topic")
+    assert digest.send_digests() == 1
+    [message] = wait_for(smtp, 1)
+    text = message.get_content()
+    assert f"/posts/{kept.id}" in text and f"/posts/{hidden.id}" not in text
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert digest.send_digests() == 0  # once a day
+    path = message["List-Unsubscribe"].strip("<>").removeprefix("http://localhost")
+    assert app.test_client().post(path).status_code == 200
+    assert db.session.get(NotificationSetting, (world.member.id, "reply")).channel == "app"

@@ -70,7 +70,7 @@ def settings():
 @csrf.exempt  # one-click unsubscribe (RFC 8058): the mail program POSTs, with no session at all
 def unsubscribe(kind: str, token: str):
     """Stop emails of one kind, from a signed link; works without signing in."""
-    if kind not in dispatch.KINDS:
+    if kind not in dispatch.KINDS and kind != "digest":
         abort(404)
     try:
         user_id, fingerprint = tokens.read_token("unsubscribe", token, dispatch.UNSUBSCRIBE_MAX_AGE)
@@ -79,15 +79,17 @@ def unsubscribe(kind: str, token: str):
     user = db.session.get(User, user_id)
     if user is None or not tokens.matches(fingerprint, kind):
         return render_template("notifications/unsubscribed.html", error="That link is not valid.", label=None), 400
-    label = dispatch.KINDS[kind][1]
+    label = dispatch.KINDS[kind][1] if kind in dispatch.KINDS else "the daily digest"
     if request.method == "GET":
         return render_template("notifications/unsubscribed.html", error=None, label=label, done=False,
                                url=request.path)
     begin_write()
-    row = db.session.get(NotificationSetting, (user.id, kind))
-    if row is None:
-        db.session.add(NotificationSetting(user_id=user.id, kind=kind, channel=Channel.APP.value))
-    elif row.channel == Channel.EMAIL.value:
-        row.channel = Channel.APP.value
+    for each in (dispatch.KINDS if kind == "digest" else [kind]):
+        row = db.session.get(NotificationSetting, (user.id, each))
+        if row is None and kind != "digest":
+            db.session.add(NotificationSetting(user_id=user.id, kind=each, channel=Channel.APP.value))
+        elif row is not None and (row.channel == Channel.DIGEST.value or
+                                  (kind != "digest" and row.channel == Channel.EMAIL.value)):
+            row.channel = Channel.APP.value
     db.session.commit()
     return render_template("notifications/unsubscribed.html", error=None, label=label, done=True)
