@@ -159,6 +159,32 @@ def new_message(message_id: int) -> None:
     db.session.commit()
 
 
+def mention_suggestions(actor: User, prefix: str, thread_id: int | None = None, room_id: int | None = None,
+                        limit: int = 8) -> list[User]:
+    """People whose username starts with the prefix and who can read where the actor writes:
+    suggesting anyone else would tempt a mention that notifies nobody."""
+    from sqlalchemy import or_
+
+    from ..models import Role
+
+    if not policy.can_report(actor):  # any active member
+        return []
+    authority_id = None
+    if thread_id is not None:
+        authority_id = policy.require_read_thread(actor, db.session.get(Thread, thread_id)).authority_id
+    elif room_id is not None:
+        authority_id = policy.require_read_room(actor, db.session.get(Room, room_id)).authority_id
+    text = "".join(ch for ch in (prefix or "").lower() if ch.isalnum() or ch in "._-")[:32]
+    if not text:
+        return []
+    query = select(User).where(User.username.ilike(text.replace("_", r"\_") + "%", escape="\\"),
+                               User.status == "active", User.id != actor.id)
+    if authority_id is not None:
+        query = query.where(or_(User.authority_id == authority_id,
+                                User.role.in_((Role.MODERATOR.value, Role.ADMIN.value))))
+    return [u for u in db.session.scalars(query.order_by(User.username).limit(limit * 2)) if u.is_active][:limit]
+
+
 def thread_of(post_id: int) -> Thread | None:
     post = db.session.get(Post, post_id)
     return post.thread if post else None

@@ -194,3 +194,18 @@ def test_daily_digest_is_built_at_send_time_and_leaves_out_what_was_hidden_since
     path = message["List-Unsubscribe"].strip("<>").removeprefix("http://localhost")
     assert app.test_client().post(path).status_code == 200
     assert db.session.get(NotificationSetting, (world.member.id, "reply")).channel == "app"
+
+
+def test_mention_suggestions_offer_only_people_who_can_read_the_space(app, world, new_browser):
+    wigan_thread = start(world.lead, world.topic.id, world.wigan.id, title="Wigan thread for suggestions")
+    network_thread = start(world.lead, world.topic.id, title="Network thread for suggestions")
+    b = new_browser()
+    b.sign_in(world.member)
+    names = lambda url: {p["username"] for p in b.get(url).get_json()}  # noqa: E731
+    assert names(f"/people/suggest?q=member&thread={wigan_thread.id}") == set()  # not Birmingham's member
+    assert names(f"/people/suggest?q=member&thread={network_thread.id}") == {"member.birmingham"}
+    assert names(f"/people/suggest?q=mod&thread={wigan_thread.id}") == {"moderator"}
+    assert names("/people/suggest?q=%25") == set() and names("/people/suggest?q=_") == set()
+    outsider = new_browser()
+    outsider.sign_in(world.outsider)
+    assert outsider.get(f"/people/suggest?q=lead&thread={wigan_thread.id}").status_code == 404

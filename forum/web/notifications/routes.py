@@ -29,6 +29,20 @@ def watch(kind: str, target_id: int):
     return redirect(_safe_next(request.form.get("next")))
 
 
+@bp.route("/people/suggest")
+@login_required
+def suggest_people():
+    """JSON for @mention autocomplete: people who can read the thread or room being written in."""
+    from flask import jsonify
+
+    def number(name):
+        raw = request.args.get(name, "")
+        return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+    people = dispatch.mention_suggestions(current_user, request.args.get("q", ""), number("thread"), number("room"))
+    return jsonify([{"username": p.username, "name": p.display_name} for p in people])
+
+
 @bp.route("/notifications/<int:notification_id>")
 @login_required
 def open_notification(notification_id: int):
