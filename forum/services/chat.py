@@ -246,10 +246,9 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
     _mark_read(actor.id, room.id, message.seq)
     realtime.emit_after_commit("chat:message", serialize(message), realtime.chat_room(room.id))
     db.session.commit()
-    if "@" in text:
-        from . import dispatch
+    from . import dispatch
 
-        dispatch.after(dispatch.new_message, message.id)
+    dispatch.after(dispatch.new_message, message.id)  # mentions, and people watching the room
     return message, True
 
 

@@ -24,6 +24,8 @@ KINDS = {
     "reply": (Channel.APP, "Replies in threads and topics you watch"),
     "mention": (Channel.EMAIL, "Someone mentions you (@username)"),
     "accepted": (Channel.APP, "Your reply is accepted as the answer"),
+    "room": (Channel.APP, "New messages in chat rooms you watch"),
+    "sessions": (Channel.EMAIL, "Sessions you signed up for: changes, places and reminders"),
 }
 _MENTION = re.compile(r"(?<![\w@/.])@([\w][\w.-]{1,31})")
 MENTIONS_MAX = 20
@@ -98,6 +100,7 @@ def new_post(post_id: int) -> None:
     begin_write()
     post = db.session.get(Post, post_id)
     if post is None or post.held_at is not None or post.hidden_at is not None or post.deleted_at is not None:
+        db.session.rollback()  # never keep the write lock for nothing
         return
     thread = post.thread
     author = post.author
@@ -125,6 +128,7 @@ def accepted(post_id: int) -> None:
     post = db.session.get(Post, post_id)
     thread = post.thread if post else None
     if post is None or thread.accepted_post_id != post.id or not policy.can_read_thread(post.author, thread):
+        db.session.rollback()
         return
     if post.author_id != thread.author_id:
         _send([post.author], "accepted", f"Your reply to “{thread.title}” was accepted as the answer.",
@@ -134,12 +138,15 @@ def accepted(post_id: int) -> None:
 
 
 def new_message(message_id: int) -> None:
-    """Mentions in chat: only people who may read the room hear of them."""
+    """Mentions in chat, and people watching the room: only those who may read it hear of it.
+
+    Runs after every chat message, so it decides by reading alone whether there is anyone to
+    tell, and takes the write lock only when there is."""
     from . import chat
 
-    begin_write()
     message = db.session.get(Message, message_id)
     if message is None or message.deleted_at is not None:
+        db.session.rollback()
         return
     room: Room = message.room
     recipients = []
@@ -151,11 +158,30 @@ def new_message(message_id: int) -> None:
         except Exception:  # cannot read the room: not told, and nothing about it leaks
             continue
         recipients.append(user)
+    url = f"/rooms/{room.slug}#m-{message.seq}"
+    mentioned = {u.id for u in recipients}
+    watchers = []
+    for user in _room_watchers(room, message.author_id):
+        if user.id in mentioned:
+            continue
+        try:
+            chat.get_room(user, room.id)
+        except Exception:  # no longer allowed in the room: not told
+            continue
+        watchers.append(user)
+    if not recipients and not watchers:
+        db.session.rollback()
+        return
+    author, body, name = message.author.display_name, message.body[:500], room.name
+    begin_write()
+    recipients = [db.session.get(User, u.id) for u in recipients]
+    watchers = [db.session.get(User, u.id) for u in watchers]
     if recipients:
-        url = f"/rooms/{room.slug}#m-{message.seq}"
-        _send(recipients, "mention", f"{message.author.display_name} mentioned you in {room.name}.", url,
-              f"{message.author.display_name} mentioned you in {room.name}",
-              f"{message.author.display_name} mentioned you in {room.name}:\n\n{message.body[:500]}")
+        _send(recipients, "mention", f"{author} mentioned you in {name}.", url, f"{author} mentioned you in {name}",
+              f"{author} mentioned you in {name}:\n\n{body}")
+    if watchers:
+        _send(watchers, "room", f"New messages in {name}.", url, f"New messages in {name}",
+              f"{author} wrote in {name}:\n\n{body}")
     db.session.commit()
 
 
@@ -183,6 +209,29 @@ def mention_suggestions(actor: User, prefix: str, thread_id: int | None = None, 
         query = query.where(or_(User.authority_id == authority_id,
                                 User.role.in_((Role.MODERATOR.value, Role.ADMIN.value))))
     return [u for u in db.session.scalars(query.order_by(User.username).limit(limit * 2)) if u.is_active][:limit]
+
+
+def session_email(user: User, subject: str, body: str) -> None:
+    """An email about a session someone signed up for, if they want those by email; always with
+    a one-click unsubscribe. (The in-app notification is made by the sessions service.)"""
+    from ..mail import send_mail
+
+    if channel_for(user, "sessions") != Channel.EMAIL:
+        return
+    send_mail(user.email, subject, f"{body}\n--\nStop emails about sessions: {unsubscribe_link(user, 'sessions')}\n",
+              unsubscribe_headers(user, "sessions"))
+
+
+def _room_watchers(room: Room, author_id: int) -> list[User]:
+    """People watching the room who have not yet an unread notice about it (one is enough)."""
+    from ..models import Notification, Watch, WatchLevel
+
+    url = f"/rooms/{room.slug}"
+    told = select(Notification.user_id).where(Notification.kind == "room", Notification.read_at.is_(None),
+                                              Notification.url.startswith(url))
+    ids = select(Watch.user_id).where(Watch.target_kind == "room", Watch.target_id == room.id,
+                                      Watch.level == WatchLevel.WATCHING.value)
+    return list(db.session.scalars(select(User).where(User.id.in_(ids), User.id.not_in(told), User.id != author_id)))
 
 
 def thread_of(post_id: int) -> Thread | None:

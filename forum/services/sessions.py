@@ -14,7 +14,7 @@ from ..content import render_markdown, storable_text
 from ..database import begin_write
 from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..mail import public_link, send_mail
+from ..mail import public_link
 from ..models import (
     AttendanceSpan,
     PeerSession,
@@ -25,7 +25,7 @@ from ..models import (
     User,
 )
 from ..names import clean_text_line
-from . import audit, notify
+from . import audit, dispatch, notify
 
 TITLE_MAX = 150
 TEXT_MAX = 10_000
@@ -284,7 +284,7 @@ def update_session(actor: User, session_id: int, form: SessionForm) -> PeerSessi
     for row in promoted:
         _mail_place(session, row)
     for user in recipients:
-        send_mail(user.email, f"Changed: {session.title}",
+        dispatch.session_email(user, f"Changed: {session.title}",
                   f"Hello {user.display_name},\n\nThe details of “{session.title}” have changed. It now starts "
                   f"{clock.to_uk(session.starts_at):%A %-d %B %Y at %H:%M} (UK time).\n\n"
                   f"{public_link('sessions.show', session_id=session.id)}\n")
@@ -310,7 +310,7 @@ def cancel(actor: User, session_id: int, reason: str) -> PeerSession:
     recipients = _tell_rsvps(session, "session-cancelled", f"“{session.title}” is cancelled: {reason}")
     db.session.commit()
     for user in recipients:
-        send_mail(user.email, f"Cancelled: {session.title}",
+        dispatch.session_email(user, f"Cancelled: {session.title}",
                   f"Hello {user.display_name},\n\n“{session.title}” has been cancelled.\n\nReason: {reason}\n\n"
                   f"{public_link('sessions.show', session_id=session.id)}\n")
     _announce_state(session)
@@ -376,7 +376,7 @@ def rsvp(actor: User, session_id: int, answer: str) -> Rsvp:
 
 
 def _mail_place(session: PeerSession, row: Rsvp) -> None:
-    send_mail(row.user.email, f"You have a place: {session.title}",
+    dispatch.session_email(row.user, f"You have a place: {session.title}",
               f"Hello {row.user.display_name},\n\nA place came free and it is yours: "
               f"“{session.title}”.\n\n{public_link('sessions.show', session_id=session.id)}\n")
 
@@ -808,6 +808,6 @@ def send_reminders() -> int:
         emails.append((row.user, session, text))
     db.session.commit()
     for user, session, text in emails:
-        send_mail(user.email, f"Starting soon: {session.title}",
+        dispatch.session_email(user, f"Starting soon: {session.title}",
                   f"Hello {user.display_name},\n\n{text}\n\n{public_link('sessions.show', session_id=session.id)}\n")
     return len(emails)

@@ -209,3 +209,36 @@ def test_mention_suggestions_offer_only_people_who_can_read_the_space(app, world
     outsider = new_browser()
     outsider.sign_in(world.outsider)
     assert outsider.get(f"/people/suggest?q=lead&thread={wigan_thread.id}").status_code == 404
+
+
+def test_watching_a_room_tells_once_until_read(app, world):
+    network = room(world.topic.id)
+    watching.set_level(world.member, "room", network.id, "watching")
+    chat.send_message(world.outsider, network.id, "First message")
+    chat.send_message(world.outsider, network.id, "Second message")
+    assert kinds_for(world.member) == ["room"]  # one notice until they have read it
+    notify.mark_all_read(world.member)
+    chat.send_message(world.outsider, network.id, "Third message")
+    assert kinds_for(world.member) == ["room", "room"]
+    chat.send_message(world.member, network.id, "My own message tells nobody about me")
+    assert kinds_for(world.outsider) == []
+
+
+def test_session_emails_carry_one_click_unsubscribe_and_respect_the_setting(app, world, smtp):
+    from datetime import datetime
+
+    from forum.models import NotificationSetting
+    from forum.services import sessions
+
+    planned = sessions.schedule(world.lead, sessions.SessionForm(
+        "Court skills clinic", "", "", world.topic.id, world.wigan.id, False, datetime(2027, 6, 10, 14), 60, 5))
+    sessions.rsvp(world.member, planned.id, "going")
+    sessions.rsvp(world.network_member, planned.id, "going")
+    db.session.add(NotificationSetting(user_id=world.network_member.id, kind="sessions", channel="app"))
+    db.session.commit()
+    sessions.cancel(world.lead, planned.id, "Host unwell")
+    [message] = wait_for(smtp, 1)
+    time.sleep(0.2)
+    assert len(smtp.messages) == 1 and message["To"] == world.member.email
+    assert "unsubscribe/sessions/" in message["List-Unsubscribe"]
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -61,7 +61,9 @@ def settings():
             abort(400)
         begin_write()
         for kind in dispatch.KINDS:
-            choice = request.form.get(kind, "")
+            choice = request.form.get(kind)
+            if choice is None:  # not on the form that was sent: left as it was
+                continue
             if choice not in {c.value for c in Channel}:
                 db.session.rollback()
                 flash("Choose one option for each kind of notification.", "error")
