@@ -26,6 +26,14 @@ KINDS = {
     "accepted": (Channel.APP, "Your reply is accepted as the answer"),
     "room": (Channel.APP, "New messages in chat rooms you watch"),
     "sessions": (Channel.EMAIL, "Sessions you signed up for: changes, places and reminders"),
+    "moderation": (Channel.APP, "Decisions on your reports and on your posts held for review"),
+}
+# Notification kinds that follow one of the choices above; any other kind (a sanction, an
+# account waiting for staff) always reaches the person in the app.
+SETTING_FOR = {
+    "session-changed": "sessions", "session-cancelled": "sessions", "session-place": "sessions",
+    "session-reminder": "sessions", "held_approved": "moderation", "held_rejected": "moderation",
+    "report_outcome": "moderation",
 }
 _MENTION = re.compile(r"(?<![\w@/.])@([\w][\w.-]{1,31})")
 MENTIONS_MAX = 20
@@ -220,6 +228,13 @@ def session_email(user: User, subject: str, body: str) -> None:
         return
     send_mail(user.email, subject, f"{body}\n--\nStop emails about sessions: {unsubscribe_link(user, 'sessions')}\n",
               unsubscribe_headers(user, "sessions"))
+
+
+def moderation_email(user: User, subject: str, body: str, url: str) -> None:
+    """An email about a moderation decision, for people who chose those by email (after commit)."""
+    if channel_for(user, "moderation") == Channel.EMAIL:
+        mail_after_commit(user.email, subject, _email_body(user, body, url, "moderation"),
+                          unsubscribe_headers(user, "moderation"))
 
 
 def _room_watchers(room: Room, author_id: int) -> list[User]:

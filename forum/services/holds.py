@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from .. import policy
 from ..extensions import db
 from ..models import ItemKind, Post, Thread, User, utcnow
-from . import notify, watchwords
+from . import dispatch, notify, watchwords
 
 NEW_MEMBER_REASON = "A new member's first posts are read by a moderator before they appear."
 
@@ -65,16 +65,18 @@ def apply_approve(post: Post) -> dict:
         if post.created_at >= thread.last_post_at:
             values.update(last_post_at=post.created_at, last_post_id=post.id, last_poster_id=post.author_id)
         db.session.execute(update(Thread).where(Thread.id == thread.id).values(**values))
-    notify.add([post.author], "held_approved", f"Your post in “{thread.title}” has been approved and is now visible.",
-               _post_url(post))
+    text = f"Your post in “{thread.title}” has been approved and is now visible."
+    notify.add([post.author], "held_approved", text, _post_url(post))
+    dispatch.moderation_email(post.author, "Your post is approved", text, _post_url(post))
     return {"before": {"held": True}, "after": {"held": False}, "subject_user_id": post.author_id}
 
 
 def apply_reject(post: Post, reason: str) -> dict:
     """Turn a held post down: it stays unseen, and its author gets the reason and keeps the text."""
     post.rejected_at, post.held_reason = utcnow(), reason
-    notify.add([post.author], "held_rejected",
-               f"Your post in “{post.thread.title}” was not approved: {reason}", _post_url(post))
+    text = f"Your post in “{post.thread.title}” was not approved: {reason}"
+    notify.add([post.author], "held_rejected", text, _post_url(post))
+    dispatch.moderation_email(post.author, "Your post was not approved", text, _post_url(post))
     return {"before": {"held": True}, "after": {"rejected": True}, "subject_user_id": post.author_id}
 
 

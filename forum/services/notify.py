@@ -18,7 +18,13 @@ from ..models import Notification, User, utcnow
 
 def add(recipients: Iterable[User], kind: str, text: str, url: str = "", post_id: int | None = None) -> None:
     """Queue one notification per recipient in the current transaction; emitted on commit."""
+    from ..models import Channel
+    from .dispatch import SETTING_FOR, channel_for
+
     for user in recipients:
+        setting = SETTING_FOR.get(kind, kind)
+        if channel_for(user, setting) == Channel.OFF:
+            continue
         db.session.add(Notification(user_id=user.id, kind=kind, text=text[:500], url=url[:500], post_id=post_id))
         realtime.emit_after_commit("notify", {"kind": kind, "text": text[:500], "url": url},
                                    realtime.user_room(user.id))

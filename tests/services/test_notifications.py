@@ -242,3 +242,15 @@ def test_session_emails_carry_one_click_unsubscribe_and_respect_the_setting(app,
     assert len(smtp.messages) == 1 and message["To"] == world.member.email
     assert "unsubscribe/sessions/" in message["List-Unsubscribe"]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_turning_a_kind_off_silences_its_in_app_notices_too(app, world):
+    from forum.models import NotificationSetting
+
+    db.session.add(NotificationSetting(user_id=world.outsider.id, kind="moderation", channel="off"))
+    db.session.commit()
+    thread = start(world.member, world.topic.id, title="Thread for reports")
+    reply = threads.reply(world.lead, thread.id, "A reply to report")
+    item = queue.report(world.outsider, "post", reply.id, "spam")
+    queue.resolve(world.moderator, item.id, "dismiss", "")
+    assert "report_outcome" not in kinds_for(world.outsider)
