@@ -68,13 +68,19 @@ def test_message_sent_through_one_process_reaches_clients_on_the_other(two_proce
         reader.close()
 
 
+def socket_on_other_process(person: Person, other):
+    """A socket to process `other` for someone signed in through the first process."""
+    token = person.page_token()
+    socket = person.socket(token=token, connect=False)
+    socket.base_url = other.base_url
+    socket.connect({"Cookie": person.cookie_header}, {"csrf_token": token})
+    return socket
+
+
 def test_signing_out_through_one_process_cuts_the_socket_on_the_other(two_processes):
     a, b = two_processes
     person = Person(a, "member.birmingham")
-    token = person.page_token()
-    on_b = person.socket(token=token, connect=False)
-    on_b.base_url = b.base_url
-    on_b.connect({"Cookie": person.cookie_header}, {"csrf_token": token})
+    on_b = socket_on_other_process(person, b)
     assert on_b.connected
     person.sign_out()  # through process A
     assert on_b.wait_disconnected(timeout=5), "the socket held by process B was not cut"
@@ -101,10 +107,7 @@ def test_suspension_through_one_process_cuts_the_persons_sockets_on_the_other(tw
 
     a, b = two_processes
     member = Person(a, "member.birmingham")
-    token = member.page_token()
-    on_b = member.socket(token=token, connect=False)
-    on_b.base_url = b.base_url
-    on_b.connect({"Cookie": member.cookie_header}, {"csrf_token": token})
+    on_b = socket_on_other_process(member, b)
     assert on_b.connected
     moderator = Person(a, "moderator")
     page = moderator.http.get(a.url("/moderation/people/member.birmingham")).text
