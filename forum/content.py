@@ -141,7 +141,8 @@ def _audit(markup: str) -> bool:
     return not parser.unsafe
 
 
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# NUL and lone surrogates no database takes; U+E000 and U+E001 are search's highlight markers.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff\ue000\ue001]")
 
 
 def storable_text(text: str) -> str:

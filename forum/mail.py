@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import smtplib
 import time
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -24,7 +25,9 @@ def public_link(endpoint: str, **values) -> str:
 
 
 def build_message(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> EmailMessage:
-    message = EmailMessage()
+    # Long header values (List-Unsubscribe) stay plain ASCII on one line instead of being
+    # RFC 2047-encoded, which mail programs would not act on.
+    message = EmailMessage(policy=email_policy.default.clone(max_line_length=998))
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject

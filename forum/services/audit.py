@@ -62,9 +62,12 @@ def _day(raw: str, label: str) -> datetime | None:
     if not raw:
         return None
     try:
-        return datetime.strptime(raw.strip(), "%Y-%m-%d").replace(tzinfo=UK)
+        day = datetime.strptime(raw.strip(), "%Y-%m-%d").replace(tzinfo=UK)
     except ValueError:
         raise Invalid(f"{label} must be a date like 2026-12-04.") from None
+    if not 1900 <= day.year <= 9000:  # and so the day after it exists too
+        raise Invalid(f"{label} must be a real date, like 2026-12-04.")
+    return day
 
 
 def _query(actor: User, flt: AuditFilter):

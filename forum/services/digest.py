@@ -35,7 +35,9 @@ def send_digests() -> int:
     for user in list(people):
         if not user.is_active or (user.digest_sent_at and now - user.digest_sent_at < PERIOD):
             continue
-        kinds = [k for k in dispatch.KINDS if dispatch.channel_for(user, k) == Channel.DIGEST]
+        settings = [k for k in dispatch.KINDS if dispatch.channel_for(user, k) == Channel.DIGEST]
+        # Stored notification kinds: the setting's own name, or those that follow it.
+        kinds = settings + [kind for kind, setting in dispatch.SETTING_FOR.items() if setting in settings]
         since = user.digest_sent_at or now - timedelta(days=1)
         notes = [n for n in db.session.scalars(
             select(Notification).where(Notification.user_id == user.id, Notification.kind.in_(kinds),

@@ -194,7 +194,7 @@ def new_message(message_id: int) -> None:
 
 
 def mention_suggestions(actor: User, prefix: str, thread_id: int | None = None, room_id: int | None = None,
-                        limit: int = 8) -> list[User]:
+                        space: str | None = None, limit: int = 8) -> list[User]:
     """People whose username starts with the prefix and who can read where the actor writes:
     suggesting anyone else would tempt a mention that notifies nobody."""
     from sqlalchemy import or_
@@ -208,6 +208,10 @@ def mention_suggestions(actor: User, prefix: str, thread_id: int | None = None, 
         authority_id = policy.require_read_thread(actor, db.session.get(Thread, thread_id)).authority_id
     elif room_id is not None:
         authority_id = policy.require_read_room(actor, db.session.get(Room, room_id)).authority_id
+    elif space and space != "network":  # a new thread: the space chosen on the form
+        from .browse import authority_by_slug
+
+        authority_id = authority_by_slug(actor, space[:60]).id
     text = "".join(ch for ch in (prefix or "").lower() if ch.isalnum() or ch in "._-")[:32]
     if not text:
         return []
@@ -243,7 +247,7 @@ def _room_watchers(room: Room, author_id: int) -> list[User]:
 
     url = f"/rooms/{room.slug}"
     told = select(Notification.user_id).where(Notification.kind == "room", Notification.read_at.is_(None),
-                                              Notification.url.startswith(url))
+                                              Notification.url.startswith(url + "#", autoescape=True))
     ids = select(Watch.user_id).where(Watch.target_kind == "room", Watch.target_id == room.id,
                                       Watch.level == WatchLevel.WATCHING.value)
     return list(db.session.scalars(select(User).where(User.id.in_(ids), User.id.not_in(told), User.id != author_id)))

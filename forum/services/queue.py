@@ -325,8 +325,12 @@ def _tell_reporters(item: QueueItem, action: str) -> None:
                                         .where(Report.item_id == item.id)))
     outcome = "no action was needed" if action == "dismiss" else "they have taken action"
     when = item.created_at.strftime("%-d %b")
-    notify.add(reporters, "report_outcome",
-               f"Thank you for your report of {when}. A moderator has reviewed it and {outcome}.")
+    text = f"Thank you for your report of {when}. A moderator has reviewed it and {outcome}."
+    notify.add(reporters, "report_outcome", text, "/notifications")
+    from .dispatch import moderation_email
+
+    for reporter in reporters:
+        moderation_email(reporter, "Your report has been reviewed", text, "/notifications")
 
 
 def account_item_for(user: User) -> None:

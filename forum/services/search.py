@@ -90,9 +90,12 @@ def _day(raw: str, label: str) -> datetime | None:
     if not raw:
         return None
     try:
-        return datetime.strptime(raw.strip()[:10], "%Y-%m-%d").replace(tzinfo=UK)
+        day = datetime.strptime(raw.strip()[:10], "%Y-%m-%d").replace(tzinfo=UK)
     except ValueError:
         raise Invalid(f"{label} must be a date like 2026-12-04.") from None
+    if not 1900 <= day.year <= 9000:  # and so the day after it exists too
+        raise Invalid(f"{label} must be a real date, like 2026-12-04.")
+    return day
 
 
 def _filters(actor: User, flt: SearchFilter) -> list:
@@ -255,8 +258,13 @@ def _plain_snippet(body: str) -> str:
 def _highlight_title(title: str, terms) -> str:
     """The thread title with searched words marked (case-insensitive, whole words)."""
     words = sorted({w for t in terms for w in t}, key=len, reverse=True)
-    escaped = html.escape(title)
     if not words:
-        return escaped
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(html.escape(w)) for w in words) + r")\w*", re.IGNORECASE)
-    return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+        return html.escape(title)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+    out, last = [], 0
+    for match in pattern.finditer(title):  # mark the raw text, escaping every piece as it goes
+        out.append(html.escape(title[last:match.start()]))
+        out.append(f"<mark>{html.escape(match.group(0))}</mark>")
+        last = match.end()
+    out.append(html.escape(title[last:]))
+    return "".join(out)

@@ -27,7 +27,7 @@ from ..models import (
     utcnow,
 )
 from ..names import clean_text_line
-from . import audit, dispatch, holds, watching, watchwords
+from . import audit, dispatch, holds, watching
 
 TITLE_MIN, TITLE_MAX = 5, 150
 BODY_MAX = 20_000
@@ -120,9 +120,9 @@ def start_thread(actor: User, data: NewThread) -> Thread:
         kind = ThreadKind(data.kind).value
     except ValueError:
         raise Invalid("Choose what kind of thread this is.", field="kind") from None
-    title = check_title(data.title)
-    watchwords.refuse_blocked(watchwords.screen(title), field="title")
+    title, title_hold = holds.screen_post(actor, check_title(data.title), data.authority_id, field="title")
     body, hold_reason = holds.screen_post(actor, check_body(data.body), data.authority_id)
+    hold_reason = hold_reason or title_hold
     tags = parse_tags(data.tags)
 
     now = utcnow()
@@ -226,11 +226,17 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None) ->
     thread = post.thread
     text, hold_reason = holds.screen_post(actor, check_body(body), thread.authority_id)
     new_title = check_title(title) if (title is not None and post.is_opening) else None
+    title_hold = None
     if new_title is not None:
-        watchwords.refuse_blocked(watchwords.screen(new_title), field="title")
-    if text == post.body and (new_title is None or new_title == thread.title):
+        new_title, title_hold = holds.screen_post(actor, new_title, thread.authority_id, field="title")
+    body_changed = text != post.body
+    title_changed = new_title is not None and new_title != thread.title
+    if not body_changed and not title_changed:
         return post
-    old_body = post.body
+    # On an edit only watched words hold a post; being new holds first posts, not their edits.
+    reasons = [r for r, changed in ((hold_reason, body_changed), (title_hold, title_changed))
+               if r and changed and r != holds.NEW_MEMBER_REASON]
+    hold_reason = reasons[0] if reasons else None
     if actor.id != post.author_id:
         audit.record(actor, "edit_post", "post", post.id, before={"body": post.body, "title": thread.title},
                      after={"body": text, "title": new_title or thread.title},
@@ -249,7 +255,7 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None) ->
     post.revision_count = post.revision_count + 1
     if new_title is not None:
         thread.title = new_title
-    if hold_reason and post.held_at is None and text != old_body:
+    if hold_reason and post.held_at is None:
         if not post.is_opening and post.hidden_at is None and post.deleted_at is None:
             db.session.execute(update(Thread).where(Thread.id == thread.id).values(reply_count=Thread.reply_count - 1))
         db.session.flush()

@@ -1,5 +1,6 @@
 // @mention suggestions for any textarea with data-mention-thread, data-mention-room or
-// data-mention: typing "@ab" lists people who can read the place (from /people/suggest);
+// data-mention (with data-mention-space-field naming the new-thread form's space select):
+// typing "@ab" lists people who can read the place (from /people/suggest);
 // Up/Down move, Enter or Tab picks, Escape closes. Typing works exactly as before without it.
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("textarea[data-mention], textarea[data-mention-thread], textarea[data-mention-room]")
@@ -57,6 +58,8 @@ document.addEventListener("DOMContentLoaded", () => {
         const params = new URLSearchParams({ q: word });
         if (area.dataset.mentionThread) params.set("thread", area.dataset.mentionThread);
         if (area.dataset.mentionRoom) params.set("room", area.dataset.mentionRoom);
+        const spaceField = area.dataset.mentionSpaceField && document.getElementById(area.dataset.mentionSpaceField);
+        if (spaceField) params.set("space", spaceField.value);
         try {
           const response = await fetch(`/people/suggest?${params}`, { credentials: "same-origin" });
           if (!response.ok || asked !== currentWord()) return;

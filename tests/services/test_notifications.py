@@ -120,9 +120,10 @@ def smtp(app):
 
     class Inbox:
         def __init__(self):
-            self.messages = []
+            self.messages, self.raw = [], []
 
         async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+            self.raw.append(envelope.content)
             self.messages.append(email.message_from_bytes(envelope.content, policy=email_policy.default))
             return "250 OK"
 
@@ -254,3 +255,64 @@ def test_turning_a_kind_off_silences_its_in_app_notices_too(app, world):
     item = queue.report(world.outsider, "post", reply.id, "spam")
     queue.resolve(world.moderator, item.id, "dismiss", "")
     assert "report_outcome" not in kinds_for(world.outsider)
+
+
+# --- found by trying to break it ---------------------------------------------------------
+
+
+def test_new_thread_suggestions_follow_the_chosen_space(app, world, new_browser):
+    b = new_browser()
+    b.sign_in(world.lead)
+    names = lambda url: {p["username"] for p in b.get(url).get_json()}  # noqa: E731
+    assert names("/people/suggest?q=member&space=wigan") == {"member.wigan"}
+    assert names("/people/suggest?q=member&space=network") == {"member.wigan", "member.birmingham"}
+    assert b.get("/people/suggest?q=member&space=birmingham").status_code == 404
+
+
+def test_a_hold_word_in_a_title_holds_the_thread_and_tells_nobody(app, world):
+    watchwords.add_word(world.moderator, "miracle cure*", "hold")
+    watchwords.add_word(world.moderator, "dept", "replace", "department")
+    thread = start(world.member, world.topic.id, title="Miracle cure for dept stress",
+                   body="Plain body, hi @member.birmingham")
+    assert thread.held and thread.title == "Miracle cure for department stress"
+    assert kinds_for(world.outsider) == []
+    ordinary = start(world.member, world.topic.id, title="An ordinary title here")
+    threads.edit_post(world.member, threads.opening_post(ordinary).id, "Our team meets fortnightly.",
+                      "An ordinary miracle cure title")
+    assert threads.opening_post(ordinary).held_at is not None
+
+
+def test_report_outcomes_can_come_by_email(app, world, smtp):
+    from forum.models import NotificationSetting
+
+    db.session.add(NotificationSetting(user_id=world.outsider.id, kind="moderation", channel="email"))
+    db.session.commit()
+    thread = start(world.member, world.topic.id, title="Thread to report by email")
+    reply = threads.reply(world.lead, thread.id, "A reply to report")
+    item = queue.report(world.outsider, "post", reply.id, "spam")
+    queue.resolve(world.moderator, item.id, "dismiss", "")
+    [message] = wait_for(smtp, 1)
+    assert message["To"] == world.outsider.email and "reviewed" in message["Subject"]
+
+
+def test_unsubscribe_header_is_plain_ascii_not_encoded(app, world, smtp):
+    thread = start(world.member, world.topic.id, title="Header check thread")
+    threads.reply(world.outsider, thread.id, "Over to you, @lead.wigan")
+    wait_for(smtp, 1)
+    headers = smtp.raw[0].split(b"\r\n\r\n")[0]  # as it crossed the wire
+    assert b"List-Unsubscribe: <http://localhost/unsubscribe/mention/" in headers and b"=?utf-8?" not in headers
+
+
+def test_digest_includes_kinds_that_follow_a_setting(app, world, smtp):
+    from forum.models import NotificationSetting
+    from forum.services import digest
+
+    db.session.add(NotificationSetting(user_id=world.outsider.id, kind="moderation", channel="digest"))
+    db.session.commit()
+    thread = start(world.member, world.topic.id, title="Thread for a digest of decisions")
+    item = queue.report(world.outsider, "post", threads.opening_post(thread).id, "spam")
+    queue.resolve(world.moderator, item.id, "dismiss", "")
+    assert smtp.messages == []
+    assert digest.send_digests() == 1
+    [message] = wait_for(smtp, 1)
+    assert "has reviewed it" in message.get_content()

@@ -165,3 +165,27 @@ def test_chat_messages_are_found_in_rooms_the_reader_may_join_only(app, world):
     assert member == {"Anyone tried the wellbeing huddle?", "Wigan wellbeing huddle at 2pm"}
     [hit] = search.search(world.outsider, "huddle").messages
     assert "<mark>huddle</mark>" in hit.snippet
+
+
+def test_far_dates_and_reserved_parameters_are_400_or_ignored_never_500(app, world, new_browser, corpus):
+    b = new_browser()
+    b.sign_in(world.member)
+    assert b.get("/search?q=supervision&until=9999-12-31").status_code == 400
+    assert b.get("/search?q=supervision&since=0001-01-01").status_code == 400
+    for extra in ("endpoint=x", "_method=POST", "_anchor=x", "_external=1"):
+        assert b.get(f"/search?q=supervision&page=1&{extra}").status_code == 200, extra
+    staff = new_browser()
+    staff.sign_in(world.moderator)
+    assert staff.get("/moderation/audit?until=9999-12-31").status_code == 400
+
+
+def test_title_highlighting_keeps_entities_whole(app, world):
+    start(world.member, world.topic.id, title='Tom & Jerry\'s "amp" <b>lt</b> test', body="Body words here.")
+    [hit] = search.search(world.member, "amp").hits
+    assert hit.title_html == "Tom &amp; Jerry&#x27;s &quot;<mark>amp</mark>&quot; &lt;b&gt;lt&lt;/b&gt; test"
+
+
+def test_highlight_markers_in_post_text_cannot_make_markup(app, world):
+    start(world.member, world.topic.id, title="Marker check thread", body="\ue000injected\ue001 and \ue001 orphan")
+    [hit] = search.search(world.member, "injected").hits
+    assert hit.snippet.count("<mark>") == 1 and hit.snippet.count("</mark>") == 1

@@ -39,7 +39,8 @@ def suggest_people():
         raw = request.args.get(name, "")
         return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
-    people = dispatch.mention_suggestions(current_user, request.args.get("q", ""), number("thread"), number("room"))
+    people = dispatch.mention_suggestions(current_user, request.args.get("q", ""), number("thread"), number("room"),
+                                          request.args.get("space") or None)
     return jsonify([{"username": p.username, "name": p.display_name} for p in people])
 
 

@@ -32,5 +32,6 @@ def page():
         "search/results.html", query=query, flt=flt, results=results, problem=problem,
         topics=browse.all_topics(),
         authorities=[a for a in browse.all_authorities() if policy.can_read_space(current_user, a.id)],
-        kinds=list(ThreadKind), args={k: v for k, v in request.args.items() if k != "page"},
+        kinds=list(ThreadKind),
+        args={k: v for k, v in request.args.items() if k in ("q", *FILTERS)},
     ), status
