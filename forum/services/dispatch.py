@@ -131,6 +131,25 @@ def new_post(post_id: int) -> None:
     db.session.commit()
 
 
+def mentions_added(post_id: int, old_body: str) -> None:
+    """An edit that adds @mentions tells only the people newly mentioned (who may read it)."""
+    begin_write()
+    post = db.session.get(Post, post_id)
+    if post is None or post.held_at is not None or post.hidden_at is not None or post.deleted_at is not None:
+        db.session.rollback()
+        return
+    before = {u.id for u in mentioned_users(old_body)}
+    thread = post.thread
+    new = [u for u in mentioned_users(post.body) if u.id not in before and u.id != post.author_id
+           and policy.can_read_thread(u, thread) and policy.can_see_post(u, post)]
+    if new:
+        name = post.author.display_name
+        _send(new, "mention", f"{name} mentioned you in “{thread.title}”.", _post_url(post),
+              f"{name} mentioned you: {thread.title}", f"{name} mentioned you in “{thread.title}”:\n\n{post.body[:500]}",
+              post.id)
+    db.session.commit()
+
+
 def accepted(post_id: int) -> None:
     begin_write()
     post = db.session.get(Post, post_id)

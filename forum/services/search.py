@@ -133,9 +133,11 @@ def search(actor: User, raw_query: str, flt: SearchFilter | None = None, page: i
     """Posts matching the words and phrases, best first, that the actor may read."""
     flt = flt or SearchFilter()
     terms = parse(raw_query)
-    if not terms:
-        raise Invalid("Type one or more words to search for. Put a phrase in “double quotes”.", field="q")
     page = max(1, min(int(page or 1), 500))
+    if not terms:
+        if not any(vars(flt).values()):
+            raise Invalid("Type one or more words to search for. Put a phrase in “double quotes”.", field="q")
+        return _filtered_only(actor, raw_query, flt, page)
     dialect = db.engine.dialect.name
     matches = _sqlite_matches(terms) if dialect == "sqlite" else _postgres_matches(terms)
     # A post matches by its own words or (the opening post) by its thread's title; best score wins.
@@ -194,6 +196,15 @@ def search_messages(actor: User, terms) -> list[MessageHit]:
     ).all()
     return [MessageHit(message, _marked(extract) if extract else _plain_snippet(message.body))
             for message, extract in rows]
+
+
+def _filtered_only(actor: User, raw_query: str, flt: SearchFilter, page: int) -> Results:
+    """Filters with no words: the newest posts that match them, with the same permission rules."""
+    rows = list(db.session.scalars(
+        select(Post).join(Thread, Thread.id == Post.thread_id).where(and_(*_filters(actor, flt)))
+        .order_by(Post.created_at.desc(), Post.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    hits = [Hit(p, _plain_snippet(p.body), html.escape(p.thread.title)) for p in rows[:PAGE_SIZE]]
+    return Results(raw_query, hits, page, len(rows) > PAGE_SIZE)
 
 
 def _sqlite_matches(terms):

@@ -237,6 +237,7 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None) ->
     reasons = [r for r, changed in ((hold_reason, body_changed), (title_hold, title_changed))
                if r and changed and r != holds.NEW_MEMBER_REASON]
     hold_reason = reasons[0] if reasons else None
+    previous_body = post.body
     if actor.id != post.author_id:
         audit.record(actor, "edit_post", "post", post.id, before={"body": post.body, "title": thread.title},
                      after={"body": text, "title": new_title or thread.title},
@@ -266,6 +267,8 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None) ->
         db.session.flush()
         holds.hold(post, "Edited after it was not approved.")
     db.session.commit()
+    if "@" in text and post.held_at is None:
+        dispatch.after(dispatch.mentions_added, post.id, previous_body)
     return post
 
 

@@ -316,3 +316,10 @@ def test_digest_includes_kinds_that_follow_a_setting(app, world, smtp):
     assert digest.send_digests() == 1
     [message] = wait_for(smtp, 1)
     assert "has reviewed it" in message.get_content()
+
+
+def test_an_edit_that_adds_a_mention_tells_only_the_newly_mentioned(app, world):
+    thread = start(world.member, world.topic.id, title="Thread edited to mention", body="Hello @lead.wigan")
+    assert kinds_for(world.lead) == ["mention"]
+    threads.edit_post(world.member, threads.opening_post(thread).id, "Hello @lead.wigan and @member.birmingham")
+    assert kinds_for(world.lead) == ["mention"] and kinds_for(world.outsider) == ["mention"]

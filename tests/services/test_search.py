@@ -99,6 +99,13 @@ def test_snippets_highlight_matches_and_escape_everything_else(app, world):
     assert hit.snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
 
 
+def test_filters_alone_list_the_newest_matching_posts_the_reader_may_see(app, world, corpus):
+    found = titles(search.search(world.outsider, "", search.SearchFilter(kind="question")))
+    assert found == ["Family group conferences and early help"]
+    assert "Wigan duty rota for supervision cover" not in titles(
+        search.search(world.outsider, "", search.SearchFilter(topic="supervision")))
+
+
 def test_empty_or_symbol_only_queries_get_a_clear_message(app, world):
     for query in ["", "   ", '"', "&&& ||| ***", "()"]:
         with pytest.raises(Invalid, match="Type one or more words"):
