@@ -1,0 +1,198 @@
+"""The privacy guard's detector: text -> details that could identify a child or family.
+
+One pure function, `scan`, used by every surface that publishes text. Checks that can be exact
+are exact (the NHS number's mod-11 check digit, National Insurance prefixes, postcode shapes);
+names need context: a first name and a surname together *and* an age, a date of birth, a school
+or a case reference nearby, so "Child A, aged 7", "Wigan Council" and "Bowlby" do not fire.
+
+First names and surnames come from the en_GB person lists of the Faker package (MIT licence,
+maintained at github.com/joke2k/faker), read at import time; nothing is copied into this repo.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    start: int
+    end: int
+    text: str
+    confidence: float  # 0..1: exact checks are 1.0; context rules less
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+
+LABELS = {
+    "nhs_number": "NHS number",
+    "ni_number": "National Insurance number",
+    "postcode": "Postcode",
+    "phone": "Phone number",
+    "email": "Email address",
+    "date_of_birth": "Date of birth",
+    "address": "Street address",
+    "name_with_detail": "A name with an age, birth date, school or case reference",
+    "school": "School name",
+    "case_reference": "Case reference",
+}
+
+# --- exact checks ------------------------------------------------------------------------
+
+_NHS = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
+_NINO = re.compile(r"\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])\s?(\d{2})\s?(\d{2})\s?(\d{2})\s?([A-D])?\b", re.I)
+_NINO_BAD_PREFIXES = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
+_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s?(\d[A-Z]{2})\b")
+_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|0)(?:7\d{3}|[1-3]\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)")
+_EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+\b")
+
+
+def _nhs_valid(digits: str) -> bool:
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+# --- dates, addresses, schools, references ---------------------------------------------------
+
+_MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+_DATE = re.compile(
+    r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:" + _MONTHS + r")\s+(?:19|20)\d{2})\b",
+    re.I)
+_BIRTH_CONTEXT = re.compile(r"\b(?:born|d\.?o\.?b\.?|date of birth|birthday|birth date)\b", re.I)
+_STREET = ("road|rd|street|st|avenue|ave|lane|close|drive|way|crescent|grove|place|gardens|terrace|court|walk|"
+           "row|mews|square|hill|view|park")
+_ADDRESS = re.compile(r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z']+\s+){1,3}(?:" + _STREET.title().replace("|", "|")
+                      + r")\b\.?")
+_SCHOOL = re.compile(r"\b(?:St\.?\s+)?(?:[A-Z][a-z']+\s+){1,3}(?:(?:Primary|Junior|Infant|Infants|High|Secondary|"
+                     r"Grammar|Community|C of E|CE|RC|Catholic)\s+)*(?:School|Academy)\b")
+_SCHOOL_WORDS_NOT_NAMES = {"The", "A", "Our", "Their", "His", "Her", "This", "That", "Local", "Primary", "Secondary",
+                           "High", "Special", "Virtual", "Forest", "Free", "Independent", "Summer", "Sunday", "Night"}
+_CASE_REF = re.compile(r"\b(?:case|ref(?:erence)?|file|client|child)\s*(?:ref(?:erence)?\s*)?(?:no\.?|number|id|#|:)?"
+                       r"\s*:?\s*(?=[A-Z\d/-]*\d)[A-Z]{0,4}[/-]?\d[\d/-]{3,}\b", re.I)
+_AGE = re.compile(r"\b(?:aged?\s+\d{1,2}|\d{1,2}[- ](?:years?|yrs?|months?)[- ]old|\d{1,2}yo)\b|\(\d{1,2}\)", re.I)
+
+# --- names ----------------------------------------------------------------------------------
+
+# Words that follow a capitalised pair in the names of places and organisations, not people.
+_ORGANISATION_WORDS = {"Council", "Trust", "Borough", "County", "Centre", "Center", "Hospital", "Partnership",
+                       "Service", "Services", "Team", "Court", "School", "Academy", "College", "University", "Road",
+                       "Street", "Children's", "Foundation", "Group", "Model", "Framework", "Theory", "Practice"}
+
+
+@lru_cache(maxsize=1)
+def _names() -> tuple[frozenset[str], frozenset[str]]:
+    """First names and surnames common in the UK and Ireland (Faker's en_GB, en_IE and en_US
+    person lists: about 1,100 first names and 3,100 surnames)."""
+    from faker.providers.person import en_GB, en_IE, en_US
+
+    first: set[str] = set()
+    last: set[str] = set()
+    for module in (en_GB, en_IE, en_US):
+        provider = module.Provider
+        first.update(getattr(provider, "first_names_female", ()), getattr(provider, "first_names_male", ()))
+        last.update(getattr(provider, "last_names", ()))
+    return frozenset(first), frozenset(last)
+
+
+_CAPITALISED_PAIR = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+([A-Z][a-z']+(?:-[A-Z][a-z]+)?)\b")
+
+
+def _person_names(text: str) -> list[tuple[int, int, str]]:
+    first_names, surnames = _names()
+    found = []
+    for match in _CAPITALISED_PAIR.finditer(text):
+        first, last = match.group(1), match.group(2)
+        after = text[match.end():match.end() + 20].split()
+        if after and after[0].strip(".,;:") in _ORGANISATION_WORDS:
+            continue
+        # Either half known is enough: a name only counts beside an age, a birth date, a school
+        # or a case reference, and that context carries most of the weight.
+        if (first in first_names or last in surnames) and last not in _ORGANISATION_WORDS:
+            found.append((match.start(), match.end(), match.group(0)))
+    return found
+
+
+def _near(start: int, end: int, spans: list[tuple[int, int]], reach: int = 60) -> bool:
+    return any(s - reach <= end and start <= e + reach for s, e in spans)
+
+
+# --- the one function -----------------------------------------------------------------------
+
+
+def scan(text: str, local_terms: tuple[str, ...] = ()) -> list[Finding]:
+    """Every detail in the text that could identify a child or family, in order of position.
+
+    `local_terms` are an authority's own words to watch for (local schools, estates, reference
+    formats), matched as whole words, case-insensitively.
+    """
+    text = text or ""
+    findings: list[Finding] = []
+
+    def add(kind: str, start: int, end: int, confidence: float) -> None:
+        findings.append(Finding(kind, start, end, text[start:end], confidence))
+
+    for m in _NHS.finditer(text):
+        if _nhs_valid(m.group(1) + m.group(2) + m.group(3)):
+            add("nhs_number", m.start(), m.end(), 1.0)
+    for m in _NINO.finditer(text):
+        prefix = m.group(1).upper()
+        if prefix not in _NINO_BAD_PREFIXES and (m.group(0).isupper() or m.group(5)):
+            add("ni_number", m.start(), m.end(), 1.0 if m.group(5) else 0.8)
+    for m in _POSTCODE.finditer(text):
+        add("postcode", m.start(), m.end(), 0.95)
+    taken = [(f.start, f.end) for f in findings]
+    for m in _PHONE.finditer(text):
+        if not any(s <= m.start() < e for s, e in taken) and sum(ch.isdigit() for ch in m.group(0)) >= 10:
+            add("phone", m.start(), m.end(), 0.9)
+    for m in _EMAIL.finditer(text):
+        add("email", m.start(), m.end(), 1.0)
+    for m in _ADDRESS.finditer(text):
+        add("address", m.start(), m.end(), 0.85)
+
+    names = _person_names(text)
+    name_spans = [(s, e) for s, e, _ in names]
+    details: list[tuple[int, int]] = []
+    for m in _DATE.finditer(text):
+        before = text[max(0, m.start() - 40):m.start()]
+        if _BIRTH_CONTEXT.search(before) or _BIRTH_CONTEXT.search(text[m.end():m.end() + 15]):
+            add("date_of_birth", m.start(), m.end(), 0.95)
+            details.append((m.start(), m.end()))
+        elif _near(m.start(), m.end(), name_spans, reach=40):
+            add("date_of_birth", m.start(), m.end(), 0.7)
+            details.append((m.start(), m.end()))
+    for m in _SCHOOL.finditer(text):
+        first_word = m.group(0).split()[0]
+        if first_word in _SCHOOL_WORDS_NOT_NAMES:
+            continue
+        add("school", m.start(), m.end(), 0.8)
+        details.append((m.start(), m.end()))
+    for m in _CASE_REF.finditer(text):
+        add("case_reference", m.start(), m.end(), 0.85)
+        details.append((m.start(), m.end()))
+    details += [(m.start(), m.end()) for m in _AGE.finditer(text)]
+    for start, end, _name in names:
+        if _near(start, end, details):
+            add("name_with_detail", start, end, 0.85)
+    for term in local_terms:
+        term = term.strip()
+        if term:
+            for m in re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text, re.I):
+                add("school" if "school" in term.lower() else "case_reference", m.start(), m.end(), 0.9)
+    return sorted(_dedupe(findings), key=lambda f: (f.start, f.end))
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per span: where two overlap, keep the more confident."""
+    kept: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: (-f.confidence, f.start)):
+        if not any(finding.start < k.end and k.start < finding.end for k in kept):
+            kept.append(finding)
+    return kept

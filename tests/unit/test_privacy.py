@@ -1,0 +1,60 @@
+"""The privacy guard's detector on a labelled set of synthetic sentences: recall and precision."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from forum import privacy
+
+from .privacy_cases import CASES
+
+
+def test_labelled_set_has_at_least_300_sentences_half_of_them_identifying():
+    assert len(CASES) >= 300
+    assert sum(1 for _, kind in CASES if kind) == sum(1 for _, kind in CASES if not kind)
+
+
+def test_recall_and_precision_on_the_labelled_set(capsys):
+    hits, misses, false_alarms = Counter(), Counter(), Counter()
+    for sentence, expected in CASES:
+        kinds = {f.kind for f in privacy.scan(sentence)}
+        if expected:
+            (hits if expected in kinds else misses)[expected] += 1
+        for kind in kinds - ({expected} if expected else set()):
+            if not expected:
+                false_alarms[kind] += 1
+    tp, fn, fp = sum(hits.values()), sum(misses.values()), sum(false_alarms.values())
+    recall, precision = tp / (tp + fn), tp / (tp + fp)
+    with capsys.disabled():
+        print(f"\nprivacy guard: recall {recall:.3f}, precision {precision:.3f} ({tp} found, {fn} missed, {fp} false)")
+        for kind in sorted(set(hits) | set(misses) | set(false_alarms)):
+            found, missed = hits[kind], misses[kind]
+            print(f"  {kind:<18} recall {found / max(1, found + missed):.2f} ({found}/{found + missed}), "
+                  f"false alarms {false_alarms[kind]}")
+    assert recall >= 0.95 and precision >= 0.9, (recall, precision, misses, false_alarms)
+
+
+def test_exact_checks_are_exact():
+    assert [f.kind for f in privacy.scan("NHS 943 476 5919")] == ["nhs_number"]  # a valid check digit
+    assert privacy.scan("NHS 943 476 5918") == []  # one digit off
+    assert privacy.scan("QQ 12 34 56 C") == []  # QQ is never issued
+    assert [f.kind for f in privacy.scan("AB 12 34 56 C")] == ["ni_number"]
+
+
+def test_ordinary_practice_talk_does_not_fire():
+    for sentence in ["Child A, aged 7", "Wigan Council", "Bowlby", "Our meeting on 12 March 2025",
+                     "Birmingham Children's Trust", "Sarah Harper Council"]:
+        assert privacy.scan(sentence) == [], sentence
+
+
+def test_findings_carry_kind_span_and_confidence():
+    text = "Jayden Walsh, aged 7, lives at 12 Mill Lane."
+    found = privacy.scan(text)
+    assert {f.kind for f in found} == {"name_with_detail", "address"}
+    for f in found:
+        assert text[f.start:f.end] == f.text and 0 < f.confidence <= 1
+
+
+def test_local_terms_are_watched_for():
+    found = privacy.scan("She lives on the Beech Hill estate.", local_terms=("Beech Hill estate",))
+    assert [f.text for f in found] == ["Beech Hill estate"]
