@@ -9,7 +9,7 @@ from . import holds
 
 def carry_out(actor: User, item: QueueItem, target, action: str, reason: str) -> dict:
     """Do `action` to `target`; returns audit details. Nothing is committed here."""
-    from . import accounts, chat, moderation, threads
+    from . import chat, moderation, staff_accounts, threads
 
     if target is None:
         if action in ("dismiss", "actioned", "reject"):
@@ -20,7 +20,7 @@ def carry_out(actor: User, item: QueueItem, target, action: str, reason: str) ->
     if item.kind == "held_post":
         return holds.apply_approve(target) if action == "approve" else holds.apply_reject(target, reason)
     if item.kind == "account":
-        return accounts.apply_decision(actor, target, approve=action == "approve")
+        return staff_accounts.apply_decision(actor, target, approve=action == "approve")
     if isinstance(target, Thread):
         opening = threads.opening_post(target)
         if action == "lock":

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from forum.errors import Forbidden, Invalid, NotFound
 from forum.extensions import db
 from forum.models import Status, User
-from forum.services import accounts, notify
+from forum.services import accounts, notify, staff_accounts
 
 from ..conftest import PASSWORD
 
@@ -61,8 +61,8 @@ def test_email_off_authority_domain_waits_for_staff_approval(app, world):
     assert user.status == Status.PENDING_APPROVAL.value
     with pytest.raises(Invalid, match="waiting for approval"):
         accounts.authenticate("sam.jones", "a long enough password")
-    assert [u.id for u in accounts.pending_accounts(world.moderator)] == [user.id]
-    accounts.approve_account(world.moderator, user.id)
+    assert [u.id for u in staff_accounts.pending_accounts(world.moderator)] == [user.id]
+    staff_accounts.approve_account(world.moderator, user.id)
     assert accounts.authenticate("sam@gmail.com", "a long enough password").id == user.id
     assert any("approved" in m for m in outbox(app))
 
@@ -90,7 +90,7 @@ def test_wider_network_registration_is_held_for_approval(app, world):
 
 def test_rejected_registration_cannot_sign_in(app, world):
     user = accounts.register(registration(world, email="sam@gmail.com"))
-    accounts.reject_account(world.admin, user.id)
+    staff_accounts.reject_account(world.admin, user.id)
     with pytest.raises(Invalid, match="not approved"):
         accounts.authenticate("sam.jones", "a long enough password")
 
@@ -100,13 +100,13 @@ def test_only_staff_approve_accounts(app, world, role):
     user = accounts.register(registration(world, email="sam@gmail.com"))
     actor = world.member if role == "member" else world.lead
     with pytest.raises(Forbidden):
-        accounts.approve_account(actor, user.id)
+        staff_accounts.approve_account(actor, user.id)
     assert db.session.get(User, user.id).status == Status.PENDING_APPROVAL.value
 
 
 def test_approving_an_account_that_is_not_pending_is_not_found(app, world):
     with pytest.raises(NotFound):
-        accounts.approve_account(world.moderator, world.member.id)
+        staff_accounts.approve_account(world.moderator, world.member.id)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,18 @@ from forum import clock
 from forum.errors import Forbidden, Invalid, NotFound, RateLimited
 from forum.extensions import db
 from forum.models import AuditEntry, Post, QueueItem, Report, Thread, User
-from forum.services import accounts, audit, browse, moderation, notify, queue, sanctions, threads, watchwords
+from forum.services import (
+    accounts,
+    audit,
+    browse,
+    moderation,
+    notify,
+    queue,
+    sanctions,
+    staff_accounts,
+    threads,
+    watchwords,
+)
 
 from ..conftest import make_user
 from ..factories import start
@@ -475,7 +486,7 @@ def test_queue_item_follows_its_thread_when_it_moves(app, world):
 
 def test_admins_cannot_change_their_own_role(app, world):
     with pytest.raises(Invalid, match="your own role"):
-        accounts.set_role_and_authority(world.admin, world.admin.id, "member", None)
+        staff_accounts.set_role_and_authority(world.admin, world.admin.id, "member", None)
 
 
 def test_silenced_member_may_still_delete_their_own_post(app, world, network_thread):

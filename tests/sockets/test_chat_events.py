@@ -191,12 +191,12 @@ def test_a_revoked_sign_in_cannot_act_even_before_its_socket_is_cut(app, world, 
 
 
 def test_moving_someone_to_another_authority_cuts_their_sockets_and_the_old_room(app, world, rooms, socket_for):
-    from forum.services import accounts
+    from forum.services import staff_accounts
 
     mover, stayer = socket_for(world.member), socket_for(world.lead)
     assert mover.call("chat:join", {"room_id": rooms["own"].id})["ok"]
     stayer.call("chat:join", {"room_id": rooms["own"].id})
-    accounts.set_role_and_authority(world.admin, world.member.id, "member", world.birmingham.id)
+    staff_accounts.set_role_and_authority(world.admin, world.member.id, "member", world.birmingham.id)
     assert not mover.connected
     stayer.call("chat:send", {"room_id": rooms["own"].id, "body": "Wigan only now"})
     assert all(m["body"] != "Wigan only now" for m in mover.received("chat:message"))
@@ -207,9 +207,9 @@ def test_moving_someone_to_another_authority_cuts_their_sockets_and_the_old_room
 
 def test_only_admins_change_roles(app, world):
     from forum.errors import Forbidden
-    from forum.services import accounts
+    from forum.services import staff_accounts
 
     with pytest.raises(Forbidden):
-        accounts.set_role_and_authority(world.moderator, world.member.id, "admin", None)
+        staff_accounts.set_role_and_authority(world.moderator, world.member.id, "admin", None)
     db.session.refresh(world.member)
     assert world.member.role == "member"

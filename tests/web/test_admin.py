@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from forum.errors import Forbidden, Invalid
 from forum.extensions import db
 from forum.models import AuditEntry, Authority
-from forum.services import accounts, admin
+from forum.services import accounts, admin, staff_accounts
 
 from ..conftest import body_text
 
@@ -47,7 +47,7 @@ def test_only_admins_manage_authorities_topics_and_roles(app, world, who):
     with pytest.raises(Forbidden):
         admin.save_topic(actor, None, "Court work", "court-work", "", 3)
     with pytest.raises(Forbidden):
-        accounts.set_role_and_authority(actor, world.member.id, "lead", world.wigan.id)
+        staff_accounts.set_role_and_authority(actor, world.member.id, "lead", world.wigan.id)
     assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
 
 
@@ -59,7 +59,7 @@ def test_admin_adds_and_renames_a_topic(app, world):
 
 
 def test_role_change_is_audited(app, world):
-    accounts.set_role_and_authority(world.admin, world.member.id, "lead", world.wigan.id)
+    staff_accounts.set_role_and_authority(world.admin, world.member.id, "lead", world.wigan.id)
     entry = db.session.scalar(select(AuditEntry))
     assert entry.action == "change_role" and '"member"' in entry.before and '"lead"' in entry.after
 

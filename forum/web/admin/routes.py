@@ -9,7 +9,7 @@ from ... import policy
 from ...errors import ForumError, NotFound
 from ...extensions import db
 from ...models import Authority, Topic, User
-from ...services import accounts, admin, browse
+from ...services import admin, browse, staff_accounts
 from ..fields import options
 from ..viewhelpers import attach_error, form_status
 from .forms import AuthorityForm, RoleForm, TopicForm
@@ -105,7 +105,7 @@ def change_role(user_id: int):
         if form.authority.data != NONE:
             authority_id = browse.authority_by_slug(current_user, form.authority.data).id
         try:
-            accounts.set_role_and_authority(current_user, person.id, form.role.data, authority_id)
+            staff_accounts.set_role_and_authority(current_user, person.id, form.role.data, authority_id)
         except ForumError as error:
             flash(error.message, "error")
             return redirect(url_for("admin.people", q=person.username)), 303

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ...services import accounts
+from ...services import staff_accounts
 from ..threads.forms import ActionForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -14,7 +14,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @bp.route("/accounts")
 @login_required
 def pending():
-    users = accounts.pending_accounts(current_user)
+    users = staff_accounts.pending_accounts(current_user)
     return render_template("staff/pending.html", users=users, action=ActionForm())
 
 
@@ -24,9 +24,9 @@ def decide(user_id: int, decision: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     if decision == "approve":
-        user = accounts.approve_account(current_user, user_id)
+        user = staff_accounts.approve_account(current_user, user_id)
         flash(f"{user.display_name}'s account has been approved.", "success")
     else:
-        user = accounts.reject_account(current_user, user_id)
+        user = staff_accounts.reject_account(current_user, user_id)
         flash(f"{user.display_name}'s registration has been rejected.", "success")
     return redirect(url_for("staff.pending"))
