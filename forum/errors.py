@@ -20,6 +20,11 @@ class ForumError(Exception):
         self.message = message
         self.field = field
 
+    @property
+    def details(self) -> dict:
+        """Extra, machine-readable facts for JSON and socket answers (a privacy warning's findings)."""
+        return {}
+
 
 class NotFound(ForumError):
     """The thing does not exist or the actor may not know it exists."""

@@ -313,6 +313,19 @@ def can_view_moderation_history(user: Any) -> bool:
     return is_staff(user)
 
 
+def can_manage_local_terms(user: Any, authority_id: int | None) -> bool:
+    """The privacy guard's local terms: staff for any authority or the whole network (None);
+    a partner lead for their own authority only, since they know its schools and estates."""
+    if authority_id is None:
+        return is_staff(user)
+    return moderates_space(user, authority_id)
+
+
+def can_view_privacy_report(user: Any) -> bool:
+    """How often the guard fires: staff for the network, partner leads for their authority."""
+    return can_review_queue(user)
+
+
 def can_manage_spaces(user: Any) -> bool:
     """Authorities and topics are set up by admins."""
     return is_admin(user)

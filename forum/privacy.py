@@ -12,6 +12,7 @@ maintained at github.com/joke2k/faker), read at import time; nothing is copied i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,6 +41,7 @@ LABELS = {
     "name_with_detail": "A name with an age, birth date, school or case reference",
     "school": "School name",
     "case_reference": "Case reference",
+    "local_place": "A local place your authority watches for",
 }
 
 # --- exact checks ------------------------------------------------------------------------
@@ -127,11 +129,12 @@ def _near(start: int, end: int, spans: list[tuple[int, int]], reach: int = 60) -
 # --- the one function -----------------------------------------------------------------------
 
 
-def scan(text: str, local_terms: tuple[str, ...] = ()) -> list[Finding]:
+def scan(text: str, local_terms: Iterable[tuple[str, str]] = ()) -> list[Finding]:
     """Every detail in the text that could identify a child or family, in order of position.
 
-    `local_terms` are an authority's own words to watch for (local schools, estates, reference
-    formats), matched as whole words, case-insensitively.
+    `local_terms` are (term, kind) pairs: an authority's own words to watch for (local schools,
+    estates, case-reference formats), matched as whole words, case-insensitively; in a term,
+    `#` stands for one digit. `kind` is the finding kind a match is reported as.
     """
     text = text or ""
     findings: list[Finding] = []
@@ -181,12 +184,26 @@ def scan(text: str, local_terms: tuple[str, ...] = ()) -> list[Finding]:
     for start, end, _name in names:
         if _near(start, end, details):
             add("name_with_detail", start, end, 0.85)
-    for term in local_terms:
-        term = term.strip()
-        if term:
-            for m in re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text, re.I):
-                add("school" if "school" in term.lower() else "case_reference", m.start(), m.end(), 0.9)
+    if local_terms:
+        pattern = _local_pattern(tuple(local_terms))
+        if pattern is not None:
+            for m in pattern.finditer(text):
+                add(m.lastgroup.split("__")[0], m.start(), m.end(), 0.9)
     return sorted(_dedupe(findings), key=lambda f: (f.start, f.end))
+
+
+@lru_cache(maxsize=256)
+def _local_pattern(terms: tuple[tuple[str, str], ...]) -> re.Pattern | None:
+    """One alternation of every local term, each in a group named after its kind (compiled
+    once per set of terms: a space's terms change rarely and are scanned on every post)."""
+    parts = []
+    for index, (term, kind) in enumerate(terms):
+        term = " ".join(term.split())
+        if not term or kind not in LABELS:
+            continue
+        body = r"\s+".join(re.escape(word).replace("\\#", "#").replace("#", r"\d") for word in term.split(" "))
+        parts.append(f"(?P<{kind}__{index}>(?<!\\w){body}(?!\\w))")
+    return re.compile("|".join(parts), re.I) if parts else None
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -12,6 +12,7 @@ from .moderation import (
     WordAction,
 )
 from .notifications import Notification
+from .privacy import GuardEvent, GuardOutcome, LocalTerm, TermKind
 from .sessions import AttendanceSpan, PeerSession, Rsvp, SessionCohost, SessionParticipant
 from .spaces import Authority, AuthorityDomain, Topic
 from .threads import Post, PostRevision, Reaction, Tag, Thread, ThreadKind, thread_tags
@@ -20,6 +21,10 @@ from .users import LoginSession, Role, Status, User
 from .watching import Channel, NotificationSetting, Watch, WatchLevel
 
 __all__ = [
+    "GuardEvent",
+    "GuardOutcome",
+    "LocalTerm",
+    "TermKind",
     "Channel",
     "NotificationSetting",
     "Watch",

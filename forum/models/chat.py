@@ -71,6 +71,14 @@ class Message(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Held for a moderator (the privacy guard's "send anyway", or a watched word): only its
+    # author sees the text until it is approved. `published` is False for a message held as it
+    # was sent, which nobody else has ever seen; an edit that is held leaves it True, and
+    # readers see a placeholder in place of the earlier text.
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    held_reason: Mapped[str] = mapped_column(Text, default="")
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
 
     room: Mapped[Room] = relationship()
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)

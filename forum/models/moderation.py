@@ -34,11 +34,13 @@ class ReportReason(enum.StrEnum):
 class ItemKind(enum.StrEnum):
     REPORT = "report"
     HELD_POST = "held_post"
+    HELD_MESSAGE = "held_message"
     ACCOUNT = "account"
 
     @property
     def label(self) -> str:
-        return {"report": "Report", "held_post": "Held post", "account": "Pending account"}[self.value]
+        return {"report": "Report", "held_post": "Held post", "held_message": "Held chat message",
+                "account": "Pending account"}[self.value]
 
 
 class QueueItem(db.Model):

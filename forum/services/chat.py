@@ -17,6 +17,8 @@ from ..errors import Invalid, NotFound, RateLimited
 from ..extensions import db
 from ..models import Message, Room, RoomRead, User, utcnow
 from ..models.types import ID_MAX
+from . import guard
+from .chat_wire import serialize, visible_text  # noqa: F401  (callers use chat.serialize)
 
 MESSAGE_MAX = 4000
 HISTORY_PAGE = 50
@@ -55,6 +57,7 @@ def rooms_for(actor: User) -> list[RoomSummary]:
             .where(
                 Message.room_id.in_([room.id for room, _ in rows] or [0]),
                 Message.deleted_at.is_(None),
+                Message.held_at.is_(None),
                 Message.author_id != actor.id,
                 Message.seq > func.coalesce(RoomRead.last_read_seq, 0),
             )
@@ -118,7 +121,7 @@ def recent(actor: User, room_id: int, before_seq: int | None = None, limit: int 
     """The newest messages (or those before `before_seq`), oldest first, and whether more exist."""
     room = get_room(actor, room_id)
     limit = max(1, min(limit, HISTORY_PAGE))
-    query = select(Message).where(Message.room_id == room.id)
+    query = select(Message).where(Message.room_id == room.id, _seen_by(actor))
     if before_seq is not None:
         query = query.where(Message.seq < before_seq)
     rows = list(db.session.scalars(query.order_by(Message.seq.desc()).limit(limit + 1)))
@@ -136,12 +139,17 @@ def changes_since(actor: User, room_id: int, since_rev: int) -> tuple[list[Messa
     rows = list(
         db.session.scalars(
             select(Message)
-            .where(Message.room_id == room.id, Message.rev > max(0, since_rev))
+            .where(Message.room_id == room.id, Message.rev > max(0, since_rev), _seen_by(actor))
             .order_by(Message.rev)
             .limit(SYNC_PAGE + 1)
         )
     )
     return rows[:SYNC_PAGE], len(rows) > SYNC_PAGE, room.event_seq
+
+
+def _seen_by(actor: User):
+    """A message held as it was sent exists, until approved, for its author alone."""
+    return Message.published.is_(True) | (Message.author_id == actor.id)
 
 
 def last_read_seq(actor: User, room_id: int) -> int:
@@ -185,11 +193,14 @@ def _bump(room_id: int) -> tuple[int, int]:
     return row[0], row[1]
 
 
-def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=None) -> tuple[Message, bool]:
+def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=None, *,
+                 post_anyway: bool = False, warning_id=None) -> tuple[Message, bool]:
     """Store a message and broadcast it after commit. Returns (message, created).
 
     A resend with the same client id (after a dropped connection) returns the stored message
-    and broadcasts nothing, so every reader sees it once.
+    and broadcasts nothing, so every reader sees it once. A message the privacy guard flags is
+    refused unless `post_anyway`; then, like one with a watched "hold" word, it is held: stored,
+    shown to its author, and broadcast to nobody until a moderator approves it.
     """
     # Everything that can be decided without the write lock is decided before taking it:
     # the rate limiter may wait on Redis or start a timer, and on SQLite under gevent nothing
@@ -203,11 +214,13 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
                 raise Invalid("That message id was already used in another room.")
             return existing, False
     require_speak(actor, room)
-    text = screen_message(check_body(body))
+    text, hold_reason = screen_message(actor, room, check_body(body))
     if reply_to_id == "":
         reply_to_id = None
     if reply_to_id is not None and (not isinstance(reply_to_id, int) or not 0 < reply_to_id <= ID_MAX):
         raise Invalid("That reply is not to a message in this room.")
+    hold_reason = guard.check(actor, {"body": text}, room.authority_id, surface="message",
+                              post_anyway=post_anyway, warning_id=warning_id) or hold_reason
     ratelimit.check(
         "chat-send", actor.id, current_app.config.get("CHAT_RATE_LIMIT", "10/10 seconds"),
         "You are sending messages too quickly. Wait a few seconds and try again.",
@@ -219,20 +232,25 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
     reply_to = None
     if reply_to_id is not None:
         reply_to = db.session.get(Message, reply_to_id)
-        if reply_to is None or reply_to.room_id != room.id:
+        if reply_to is None or reply_to.room_id != room.id or not visible_text(reply_to, actor):
             raise Invalid("That reply is not to a message in this room.")
     now = utcnow()
+    if hold_reason:
+        # A held message takes its place in the room's order but no change number: nobody
+        # else's client may see a gap for it, and approval gives it one then.
+        counters = {"last_seq": Room.last_seq + 1}
+    else:
+        counters = {"event_seq": Room.event_seq + 1, "last_seq": Room.last_seq + 1, "last_message_at": now}
     row = db.session.execute(
-        update(Room)
-        .where(Room.id == room.id)
-        .values(event_seq=Room.event_seq + 1, last_seq=Room.last_seq + 1, last_message_at=now)
-        .returning(Room.event_seq, Room.last_seq)
+        update(Room).where(Room.id == room.id).values(**counters).returning(Room.event_seq, Room.last_seq)
     ).one()
     message = Message(
         room_id=room.id, seq=row[1], rev=row[0], author_id=actor.id, client_id=client_id,
         body=text, body_html=render_markdown(text), renderer_version=RENDERER_VERSION,
         reply_to_id=reply_to.id if reply_to else None, created_at=now,
     )
+    if hold_reason:
+        message.held_at, message.held_reason, message.published = now, hold_reason, False
     db.session.add(message)
     try:
         db.session.flush()
@@ -244,6 +262,12 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
             raise
         return existing, False
     _mark_read(actor.id, room.id, message.seq)
+    if hold_reason:
+        from .chat_holds import queue_message
+
+        queue_message(message)
+        db.session.commit()
+        return message, True
     realtime.emit_after_commit("chat:message", serialize(message), realtime.chat_room(room.id))
     db.session.commit()
     from . import dispatch
@@ -252,19 +276,20 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
     return message, True
 
 
-def screen_message(text: str) -> str:
-    """Watched words in chat: blocked words refuse the send, replacements are made. A message
-    that would be held for review is refused for now with a plain reason (the composer keeps
-    the text): chat has no held state yet."""
+def screen_message(actor: User, room: Room, text: str) -> tuple[str, str | None]:
+    """Watched words in chat: (text to send, reason to hold it or None).
+
+    Blocked words refuse the send (the composer keeps the text), replacements are made, and a
+    "hold" word holds the message for a moderator. Moderators of the room are never held.
+    """
     from . import watchwords
 
     screened = watchwords.screen(text)
     watchwords.refuse_blocked(screened)
-    if screened.held:
+    if screened.held and not policy.moderates_room(actor, room):
         found = ", ".join(sorted({f"“{h.found}”" for h in screened.held}))
-        raise Invalid(f"This message uses a word staff review first ({found}). Post it as a thread "
-                      "reply instead, or reword it.")
-    return screened.text
+        return screened.text, f"Uses a watched word ({found}): a moderator will read it first."
+    return screened.text, None
 
 
 def _check_slow_mode(actor: User, room: Room) -> None:
@@ -285,7 +310,9 @@ def _sent_before(actor: User, client_id: str) -> Message | None:
     )
 
 
-def edit_message(actor: User, message_id, body) -> Message:
+def edit_message(actor: User, message_id, body, *, post_anyway: bool = False, warning_id=None) -> Message:
+    """Change a message's text. Only details new to this edit warn (what a moderator already
+    approved is not flagged again); an edit held for review leaves the room a placeholder."""
     begin_write()
     message = _get_message(actor, message_id)
     if policy.is_silenced(actor):
@@ -294,17 +321,36 @@ def edit_message(actor: User, message_id, body) -> Message:
         raise Invalid(silenced_message(actor))
     policy.require(policy.can_edit_message(actor, message), "You can only edit your own messages.")
     require_speak(actor, message.room)
-    text = screen_message(check_body(body))
+    text, hold_reason = screen_message(actor, message.room, check_body(body))
     if text == message.body:
         return message
-    rev, _ = _bump(message.room_id)
+    hold_reason = guard.check(actor, {"body": text}, message.room.authority_id, surface="edit",
+                              post_anyway=post_anyway, warning_id=warning_id,
+                              previous={"body": message.body}) or hold_reason
+    if message.held_at is not None and message.rejected_at is None:
+        hold_reason = hold_reason or message.held_reason  # still waiting: it stays held
+    if message.published:  # one nobody else has seen changes without a trace for them
+        rev, _ = _bump(message.room_id)
+        message.rev = rev
     message.body = text
     message.body_html = render_markdown(text)
     message.renderer_version = RENDERER_VERSION
     message.edited_at = utcnow()
-    message.rev = rev
+    if hold_reason:
+        from .chat_holds import queue_message
+
+        message.held_at, message.held_reason, message.rejected_at = utcnow(), hold_reason, None
+        queue_message(message)
+    elif message.held_at is not None:
+        # Put right after it was turned down: back to the queue, not out.
+        from .chat_holds import queue_message
+
+        message.held_at, message.rejected_at = utcnow(), None
+        message.held_reason = "Edited after it was not approved."
+        queue_message(message)
     db.session.flush()
-    realtime.emit_after_commit("chat:update", serialize(message), realtime.chat_room(message.room_id))
+    if message.published:
+        realtime.emit_after_commit("chat:update", serialize(message), realtime.chat_room(message.room_id))
     db.session.commit()
     return message
 
@@ -326,9 +372,14 @@ def delete_message(actor: User, message_id) -> Message:
 
 
 def apply_delete(message: Message) -> None:
-    """Delete in the caller's transaction; every open client drops it once that commits."""
-    rev, _ = _bump(message.room_id)
+    """Delete in the caller's transaction; every open client drops it once that commits.
+
+    A message held as it was sent was never seen by anyone else: it goes without a trace."""
     message.deleted_at = utcnow()
+    if not message.published:
+        db.session.flush()
+        return
+    rev, _ = _bump(message.room_id)
     message.rev = rev
     if message.room.kind == "session":
         from .sessions import unpin_deleted
@@ -367,39 +418,3 @@ def _get_message(actor: User, message_id) -> Message:
         raise NotFound("We could not find that message.")
     get_room(actor, message.room_id)
     return message
-
-
-# --- the wire format ---------------------------------------------------------------------
-
-
-def serialize(message: Message) -> dict:
-    """What clients receive: the same shape from history, sync and live events."""
-    deleted = message.deleted_at is not None
-    reply = None
-    if message.reply_to is not None:
-        original = message.reply_to
-        reply = {
-            "id": original.id,
-            "seq": original.seq,
-            "author": original.author.display_name,
-            "excerpt": "" if original.deleted_at else original.body[:120],
-        }
-    return {
-        "id": message.id,
-        "room_id": message.room_id,
-        "seq": message.seq,
-        "rev": message.rev,
-        "client_id": message.client_id,
-        "author": {
-            "id": message.author.id,
-            "username": message.author.username,
-            "name": message.author.display_name,
-            "badge": message.author.badge,
-        },
-        "body": "" if deleted else message.body,
-        "html": "" if deleted else message.body_html,
-        "created_at": message.created_at.isoformat(),
-        "edited": message.edited_at is not None,
-        "deleted": deleted,
-        "reply_to": reply,
-    }

@@ -1,7 +1,7 @@
 """Held posts: what waits for a moderator before anyone else sees it, and its approval.
 
-A post is held when its author is new (their first FORUM_HOLD_FIRST_POSTS posts) or it uses
-a watched word set to "hold". The author sees it with a note and keeps their text; nobody
+A post is held when its author is new (their first FORUM_HOLD_FIRST_POSTS posts), it uses
+a watched word set to "hold", or its author chose "post anyway" past the privacy guard. The author sees it with a note and keeps their text; nobody
 else does, and nothing about it goes out, until a moderator approves it. Moderators of the
 space are never held.
 """
@@ -69,6 +69,20 @@ def apply_approve(post: Post) -> dict:
     notify.add([post.author], "held_approved", text, _post_url(post))
     dispatch.moderation_email(post.author, "Your post is approved", text, _post_url(post))
     return {"before": {"held": True}, "after": {"held": False}, "subject_user_id": post.author_id}
+
+
+def apply_edit(post: Post, body: str, actor: User) -> dict:
+    """A moderator's correction before approving (names taken out, say): the earlier text is
+    kept in the post's history, visible to moderators, as with any edit."""
+    from ..content import RENDERER_VERSION, render_markdown
+    from ..models import PostRevision
+
+    before = post.body
+    db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body=before,
+                                title=post.thread.title if post.is_opening else None))
+    post.body, post.body_html, post.renderer_version = body, render_markdown(body), RENDERER_VERSION
+    post.edited_at, post.revision_count = utcnow(), post.revision_count + 1
+    return {"body": before}
 
 
 def apply_reject(post: Post, reason: str) -> dict:

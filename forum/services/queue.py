@@ -42,12 +42,14 @@ ACTIONS = {
     ("report", "thread"): ("dismiss", "hide", "lock", "delete"),
     ("report", "message"): ("dismiss", "delete"),
     ("report", "user"): ("dismiss", "actioned"),
-    ("held_post", "post"): ("approve", "reject"),
+    ("held_post", "post"): ("approve", "edit_approve", "reject"),
+    ("held_message", "message"): ("approve", "edit_approve", "reject"),
     ("account", "user"): ("approve", "reject"),
 }
 ACTION_LABELS = {
     "dismiss": "No action needed", "hide": "Hide the post", "delete": "Delete it", "lock": "Lock the thread",
     "actioned": "Action taken on the person (see their history)", "approve": "Approve", "reject": "Reject",
+    "edit_approve": "Approve with my edits",
 }
 
 
@@ -284,8 +286,10 @@ def release(actor: User, item_id: int) -> QueueItem:
     return item
 
 
-def resolve(actor: User, item_id: int, action: str, reason: str) -> QueueItem:
-    """Act on an item and close it, with one audit row; reporters are told the outcome."""
+def resolve(actor: User, item_id: int, action: str, reason: str, body: str | None = None) -> QueueItem:
+    """Act on an item and close it, with one audit row; reporters are told the outcome.
+
+    `body` is the moderator's corrected text for "edit_approve" on a held post or message."""
     from . import resolutions
     from .moderation import check_reason
 
@@ -298,10 +302,10 @@ def resolve(actor: User, item_id: int, action: str, reason: str) -> QueueItem:
     allowed = ACTIONS.get((item.kind, item.target_kind), ())
     if action not in allowed:
         raise Invalid("Choose one of the actions offered.", field="action")
-    needs_reason = action not in ("dismiss", "approve")
+    needs_reason = action not in ("dismiss", "approve", "edit_approve")
     reason = check_reason(reason, required=needs_reason)
     target = target_of(item)
-    details = resolutions.carry_out(actor, item, target, action, reason)
+    details = resolutions.carry_out(actor, item, target, action, reason, body)
     item.status, item.open_key = "resolved", None
     item.resolved_by_id, item.resolved_at = actor.id, utcnow()
     item.resolution, item.resolution_reason = action, reason
@@ -313,10 +317,13 @@ def resolve(actor: User, item_id: int, action: str, reason: str) -> QueueItem:
     if item.kind == ItemKind.REPORT.value:
         _tell_reporters(item, action)
     db.session.commit()
-    if item.kind == ItemKind.HELD_POST.value and action == "approve":
+    if action in ("approve", "edit_approve"):  # only now does anyone hear of it
         from . import dispatch
 
-        dispatch.after(dispatch.new_post, item.target_id)  # only now does anyone hear of it
+        if item.kind == ItemKind.HELD_POST.value:
+            dispatch.after(dispatch.new_post, item.target_id)
+        elif item.kind == ItemKind.HELD_MESSAGE.value and details.get("announce"):
+            dispatch.after(dispatch.new_message, item.target_id)
     return item
 
 

@@ -7,9 +7,9 @@ from ..models import Message, Post, QueueItem, Thread, User
 from . import holds
 
 
-def carry_out(actor: User, item: QueueItem, target, action: str, reason: str) -> dict:
+def carry_out(actor: User, item: QueueItem, target, action: str, reason: str, body: str | None = None) -> dict:
     """Do `action` to `target`; returns audit details. Nothing is committed here."""
-    from . import chat, moderation, staff_accounts, threads
+    from . import chat, chat_holds, moderation, staff_accounts, threads
 
     if target is None:
         if action in ("dismiss", "actioned", "reject"):
@@ -17,8 +17,19 @@ def carry_out(actor: User, item: QueueItem, target, action: str, reason: str) ->
         raise Invalid("That has been removed already. Dismiss the item instead.")
     if action in ("dismiss", "actioned"):
         return {"subject_user_id": getattr(target, "author_id", None) or getattr(target, "id", None)}
-    if item.kind == "held_post":
-        return holds.apply_approve(target) if action == "approve" else holds.apply_reject(target, reason)
+    if item.kind in ("held_post", "held_message"):
+        service = holds if item.kind == "held_post" else chat_holds
+        if action == "reject":
+            return service.apply_reject(target, reason)
+        edited = {}
+        if action == "edit_approve":
+            check = threads.check_body if item.kind == "held_post" else chat.check_body
+            edited = service.apply_edit(target, check(body or ""), actor)
+        details = service.apply_approve(target)
+        if edited:
+            details["before"] = {**details["before"], **edited}
+            details["after"] = {**details["after"], "body": target.body}
+        return details
     if item.kind == "account":
         return staff_accounts.apply_decision(actor, target, approve=action == "approve")
     if isinstance(target, Thread):

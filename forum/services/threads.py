@@ -27,7 +27,7 @@ from ..models import (
     utcnow,
 )
 from ..names import clean_text_line
-from . import audit, dispatch, holds, watching
+from . import audit, dispatch, guard, holds, watching
 
 TITLE_MIN, TITLE_MAX = 5, 150
 BODY_MAX = 20_000
@@ -44,6 +44,8 @@ class NewThread:
     title: str
     body: str
     tags: str = ""
+    post_anyway: bool = False  # past the privacy guard: held for a moderator
+    warning_id: int | str | None = None
 
 
 def check_title(title: str) -> str:
@@ -122,8 +124,10 @@ def start_thread(actor: User, data: NewThread) -> Thread:
         raise Invalid("Choose what kind of thread this is.", field="kind") from None
     title, title_hold = holds.screen_post(actor, check_title(data.title), data.authority_id, field="title")
     body, hold_reason = holds.screen_post(actor, check_body(data.body), data.authority_id)
-    hold_reason = hold_reason or title_hold
     tags = parse_tags(data.tags)
+    privacy = guard.check(actor, {"title": title, "body": body}, data.authority_id, surface="thread",
+                          post_anyway=data.post_anyway, warning_id=data.warning_id)
+    hold_reason = privacy or hold_reason or title_hold
 
     now = utcnow()
     thread = Thread(
@@ -170,7 +174,7 @@ def get_post(actor: User, post_id: int) -> Post:
     return post
 
 
-def reply(actor: User, thread_id: int, body: str) -> Post:
+def reply(actor: User, thread_id: int, body: str, *, post_anyway: bool = False, warning_id=None) -> Post:
     """Add a reply; the thread's counters move in SQL in the same transaction.
 
     A held reply takes its number but counts for nothing until a moderator approves it.
@@ -188,6 +192,8 @@ def reply(actor: User, thread_id: int, body: str) -> Post:
         if wait:
             raise RateLimited(f"Slow mode is on in this thread: you can post again in {wait} seconds. "
                               "Your reply is still in the box.", field="body")
+    hold_reason = guard.check(actor, {"body": text}, thread.authority_id, surface="reply",
+                              post_anyway=post_anyway, warning_id=warning_id) or hold_reason
     now = utcnow()
     counters = {"post_count": Thread.post_count + 1}
     if not hold_reason:
@@ -218,8 +224,12 @@ def silenced_message(actor: User) -> str:
     return f"A moderator has paused your posting until {uk_time(actor.silenced_until)}. You can still read.{reason}"
 
 
-def edit_post(actor: User, post_id: int, body: str, title: str | None = None) -> Post:
-    """Change a post's text (and, on the opening post, the thread's title), keeping history."""
+def edit_post(actor: User, post_id: int, body: str, title: str | None = None, *,
+              post_anyway: bool = False, warning_id=None) -> Post:
+    """Change a post's text (and, on the opening post, the thread's title), keeping history.
+
+    The privacy guard looks only at what the edit adds: details already in the published text
+    were seen (or approved) already."""
     begin_write()
     post = get_post(actor, post_id)
     policy.require(policy.can_edit_post(actor, post), "You cannot edit this post.")
@@ -237,6 +247,10 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None) ->
     reasons = [r for r, changed in ((hold_reason, body_changed), (title_hold, title_changed))
                if r and changed and r != holds.NEW_MEMBER_REASON]
     hold_reason = reasons[0] if reasons else None
+    texts = {"body": text} | ({"title": new_title} if title_changed else {})
+    previous = {"body": post.body} | ({"title": thread.title} if title_changed else {})
+    hold_reason = guard.check(actor, texts, thread.authority_id, surface="edit", post_anyway=post_anyway,
+                              warning_id=warning_id, previous=previous) or hold_reason
     previous_body = post.body
     if actor.id != post.author_id:
         audit.record(actor, "edit_post", "post", post.id, before={"body": post.body, "title": thread.title},
@@ -261,11 +275,11 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None) ->
             db.session.execute(update(Thread).where(Thread.id == thread.id).values(reply_count=Thread.reply_count - 1))
         db.session.flush()
         holds.hold(post, hold_reason)
-    elif post.rejected_at is not None and not hold_reason:
+    elif post.rejected_at is not None:
         # A rejected post that its author has put right goes back to the queue, not out.
         post.rejected_at = None
         db.session.flush()
-        holds.hold(post, "Edited after it was not approved.")
+        holds.hold(post, hold_reason or "Edited after it was not approved.")
     db.session.commit()
     if "@" in text and post.held_at is None:
         dispatch.after(dispatch.mentions_added, post.id, previous_body)

@@ -46,7 +46,7 @@ def join(user, data):
         sessions.record_join(user, sessions.session_for_room(room), request.sid)
     return {
         "room": {"id": room.id, "name": room.name, "rev": room.event_seq, "last_seq": room.last_seq},
-        "messages": [chat.serialize(m) for m in messages],
+        "messages": [chat.serialize(m, user) for m in messages],
         "has_more": has_more,
         "more_changes": more_changes,
         "last_read_seq": chat.last_read_seq(user, room.id),
@@ -67,39 +67,44 @@ def leave(user, data):
 
 @handler("chat:send")
 def send(user, data):
-    """Sent by: a member. Everyone in the room (sender included) receives chat:message once."""
+    """Sent by: a member. Everyone in the room (sender included) receives chat:message once.
+
+    A message the privacy guard flags is refused (ok false, with `privacy` findings) unless it
+    carries `post_anyway: true`; then it is held, and only the sender's ack carries it."""
     message, created = chat.send_message(
-        user, int_field(data, "room_id"), data.get("body"), data.get("client_id"), data.get("reply_to_id")
+        user, int_field(data, "room_id"), data.get("body"), data.get("client_id"), data.get("reply_to_id"),
+        post_anyway=data.get("post_anyway") is True, warning_id=data.get("warning_id"),
     )
-    return {"message": chat.serialize(message), "duplicate": not created}
+    return {"message": chat.serialize(message, user), "duplicate": not created}
 
 
 @handler("chat:edit")
 def edit(user, data):
     """Sent by: a message's author. The room receives chat:update."""
-    message = chat.edit_message(user, int_field(data, "message_id"), data.get("body"))
-    return {"message": chat.serialize(message)}
+    message = chat.edit_message(user, int_field(data, "message_id"), data.get("body"),
+                                post_anyway=data.get("post_anyway") is True, warning_id=data.get("warning_id"))
+    return {"message": chat.serialize(message, user)}
 
 
 @handler("chat:delete")
 def delete(user, data):
     """Sent by: the author or a moderator. The room receives chat:update with deleted=true."""
     message = chat.delete_message(user, int_field(data, "message_id"))
-    return {"message": chat.serialize(message)}
+    return {"message": chat.serialize(message, user)}
 
 
 @handler("chat:history")
 def history(user, data):
     """Sent by: a member scrolling back. Answers the page of messages before `before_seq`."""
     messages, has_more = chat.recent(user, int_field(data, "room_id"), int_field(data, "before_seq"))
-    return {"messages": [chat.serialize(m) for m in messages], "has_more": has_more}
+    return {"messages": [chat.serialize(m, user) for m in messages], "has_more": has_more}
 
 
 @handler("chat:sync")
 def sync(user, data):
     """Sent by: a client catching up. Answers every change after `since_rev`, in order."""
     messages, more, rev = chat.changes_since(user, int_field(data, "room_id"), int_field(data, "since_rev"))
-    return {"messages": [chat.serialize(m) for m in messages], "more_changes": more, "rev": rev}
+    return {"messages": [chat.serialize(m, user) for m in messages], "more_changes": more, "rev": rev}
 
 
 @handler("chat:read")

@@ -37,7 +37,7 @@ def handler(name: str):
                 return {"ok": True, **(result or {})}
             except ForumError as error:
                 db.session.rollback()
-                return {"ok": False, "error": error.message or "That cannot be done."}
+                return {"ok": False, "error": error.message or "That cannot be done.", **error.details}
             except Exception:  # never a 500-equivalent: log it and tell the client plainly
                 db.session.rollback()
                 current_app.logger.exception("socket event %s failed", name)

@@ -8,6 +8,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from .account.routes import bp as account_bp
     from .admin.routes import bp as admin_bp
+    from .api.routes import bp as api_bp
     from .auth.routes import bp as auth_bp
     from .chat.routes import bp as chat_bp
     from .main.routes import bp as main_bp
@@ -19,6 +20,6 @@ def register_blueprints(app: Flask) -> None:
     from .threads.routes import bp as threads_bp
     from .viewhelpers import register_template_helpers
 
-    for bp in (main_bp, auth_bp, account_bp, threads_bp, chat_bp, sessions_bp, staff_bp, moderation_bp, admin_bp, search_bp, notifications_bp):
+    for bp in (main_bp, auth_bp, account_bp, threads_bp, chat_bp, sessions_bp, staff_bp, moderation_bp, admin_bp, search_bp, notifications_bp, api_bp):
         app.register_blueprint(bp)
     register_template_helpers(app)

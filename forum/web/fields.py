@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import RadioField, SelectChoice, SelectField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField
 from wtforms.validators import ValidationError
 
 CHOOSE = "Choose one of the options listed."
@@ -34,3 +34,15 @@ class RadioChoiceField(_PlainChoiceMessages, RadioField):
 def options(pairs) -> list[SelectChoice]:
     """(value, label) pairs as the choices WTForms expects."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class PrivacyFields:
+    """The privacy guard's two fields, on every form that publishes text.
+
+    `post_anyway` is the explicit choice to send a flagged text to a moderator; the page shows
+    it only beside a warning. `privacy_warning` carries the warning's id back, so the guard can
+    count whether the author changed the text after it.
+    """
+
+    post_anyway = BooleanField("Post anyway: a moderator will read it before anyone else sees it")
+    privacy_warning = HiddenField()

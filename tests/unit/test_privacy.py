@@ -55,6 +55,20 @@ def test_findings_carry_kind_span_and_confidence():
         assert text[f.start:f.end] == f.text and 0 < f.confidence <= 1
 
 
-def test_local_terms_are_watched_for():
-    found = privacy.scan("She lives on the Beech Hill estate.", local_terms=("Beech Hill estate",))
-    assert [f.text for f in found] == ["Beech Hill estate"]
+def test_local_terms_are_watched_for_as_whole_words_in_any_case():
+    terms = (("Beech Hill estate", "local_place"),)
+    found = privacy.scan("She lives on the beech hill  Estate.", local_terms=terms)
+    assert [(f.kind, f.text) for f in found] == [("local_place", "beech hill  Estate")]
+    assert privacy.scan("The Beech Hill estates are large.", local_terms=terms) == []
+
+
+def test_a_local_reference_format_matches_digits_where_it_has_hashes():
+    terms = (("WG-######", "case_reference"),)
+    assert [f.text for f in privacy.scan("File WG-204518 was closed.", local_terms=terms)] == ["WG-204518"]
+    assert privacy.scan("WG-20451 and WG-ABCDEF are not references.", local_terms=terms) == []
+
+
+def test_local_terms_with_regex_characters_are_taken_literally():
+    terms = (("St. Anne's (RC)", "school"), ("a+b", "local_place"))
+    assert [f.text for f in privacy.scan("At St. Anne's (RC) today", local_terms=terms)] == ["St. Anne's (RC)"]
+    assert privacy.scan("Saint Annes RC and aab", local_terms=terms) == []

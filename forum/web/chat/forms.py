@@ -7,9 +7,10 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired
 
 from ...services.chat import MESSAGE_MAX
+from ..fields import PrivacyFields
 
 
-class MessageForm(FlaskForm):
+class MessageForm(PrivacyFields, FlaskForm):
     body = TextAreaField(
         "Message",
         validators=[DataRequired("Write a message: it cannot be empty.")],
@@ -19,5 +20,5 @@ class MessageForm(FlaskForm):
     client_id = HiddenField(default=lambda: secrets.token_urlsafe(16))
 
 
-class EditMessageForm(FlaskForm):
+class EditMessageForm(PrivacyFields, FlaskForm):
     body = TextAreaField("Message", validators=[DataRequired("Write a message: it cannot be empty.")])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ... import policy
@@ -52,12 +52,15 @@ def send(slug: str):
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            message, _ = chat.send_message(current_user, room.id, form.body.data, form.client_id.data or None)
+            message, _ = chat.send_message(current_user, room.id, form.body.data, form.client_id.data or None,
+                                           post_anyway=form.post_anyway.data, warning_id=form.privacy_warning.data)
         except ForumError as error:
             attach_error(form, error)
         else:
+            if message.held_at is not None:
+                flash("Your message is waiting for a moderator. Only you can see it until it is approved.", "info")
             return redirect(url_for("chat.room", slug=room.slug, _anchor=f"m-{message.seq}"))
-    return _room_page(room, form, status=400)
+    return _room_page(room, form, status=form_status(form))
 
 
 @bp.route("/messages/<int:message_id>/edit", methods=["GET", "POST"])
@@ -70,7 +73,8 @@ def edit(message_id: int):
         form.body.data = message.body
     if form.validate_on_submit():
         try:
-            chat.edit_message(current_user, message.id, form.body.data)
+            chat.edit_message(current_user, message.id, form.body.data, post_anyway=form.post_anyway.data,
+                              warning_id=form.privacy_warning.data)
         except ForumError as error:
             attach_error(form, error)
         else:

@@ -68,3 +68,11 @@ def tag(name: str):
     tag = browse.tag_by_name(name)
     listing = browse.tag_threads(current_user, tag, request.args.get("page"))
     return render_template("main/tag.html", tag=tag, listing=listing)
+
+
+@bp.route("/guidance/anonymising")
+def anonymising():
+    """Plain guidance the privacy guard links to; public, so it opens even when signed out."""
+    from ...privacy import LABELS
+
+    return render_template("main/anonymising.html", labels=LABELS)

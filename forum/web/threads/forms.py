@@ -6,12 +6,12 @@ from wtforms.validators import DataRequired, Length
 
 from ...models import ThreadKind
 from ...services.threads import BODY_MAX, TAGS_MAX, TITLE_MAX, TITLE_MIN
-from ..fields import ChoiceField, RadioChoiceField, options
+from ..fields import ChoiceField, PrivacyFields, RadioChoiceField, options
 
 BODY_HINT = f"You can use Markdown: **bold**, *italic*, lists, > quotes and links. Up to {BODY_MAX:,} characters."
 
 
-class ThreadForm(FlaskForm):
+class ThreadForm(PrivacyFields, FlaskForm):
     kind = RadioChoiceField(
         "What kind of thread is this?",
         choices=options((k.value, k.label) for k in ThreadKind),
@@ -38,13 +38,13 @@ class ThreadForm(FlaskForm):
     submit = SubmitField("Post thread")
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PrivacyFields, FlaskForm):
     body = TextAreaField("Your reply", validators=[DataRequired("Write something in your reply.")], description=BODY_HINT)
     preview = SubmitField("Preview")
     submit = SubmitField("Post reply")
 
 
-class EditPostForm(FlaskForm):
+class EditPostForm(PrivacyFields, FlaskForm):
     title = StringField(
         "Title",
         validators=[Length(max=TITLE_MAX, message=f"Title must be {TITLE_MAX} characters or fewer.")],

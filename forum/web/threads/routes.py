@@ -62,6 +62,8 @@ def new():
                         title=form.title.data,
                         body=form.body.data,
                         tags=form.tags.data or "",
+                        post_anyway=form.post_anyway.data,
+                        warning_id=form.privacy_warning.data,
                     ),
                 )
             except ForumError as error:
@@ -110,7 +112,8 @@ def reply(thread_id: int):
             preview = render_markdown(form.body.data)
         else:
             try:
-                post = threads.reply(current_user, thread.id, form.body.data)
+                post = threads.reply(current_user, thread.id, form.body.data, post_anyway=form.post_anyway.data,
+                                     warning_id=form.privacy_warning.data)
             except ForumError as error:
                 # Locked while they wrote, slow mode, a blocked word: the refusal is shown and
                 # their text stays in the box.
@@ -152,7 +155,8 @@ def edit(post_id: int):
         else:
             try:
                 threads.edit_post(
-                    current_user, post.id, form.body.data, form.title.data if post.is_opening else None
+                    current_user, post.id, form.body.data, form.title.data if post.is_opening else None,
+                    post_anyway=form.post_anyway.data, warning_id=form.privacy_warning.data,
                 )
             except ForumError as error:
                 attach_error(form, error)

@@ -1,0 +1,174 @@
+"""The privacy guard on every surface that publishes text: posts, replies, titles, chat.
+
+Each surface's service calls `check` with the texts it is about to store. Nothing flagged is
+published without the author's explicit "post anyway"; with it, the caller holds the post or
+message for a moderator (the reason is `PRIVACY_REASON`). Moderators of the space see the same
+warning, but their "post anyway" publishes: they are the people who would approve it.
+
+Each warning is counted once per draft (`GuardEvent`): the form or client hands the warning's
+id back on the next attempt, so the report can say how often a warning led to a change.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from .. import policy
+from ..errors import ForumError
+from ..extensions import db
+from ..models import GuardEvent, GuardOutcome, LocalTerm, TermKind, User, utcnow
+from ..models.types import ID_MAX
+from ..privacy import LABELS, Finding, scan
+
+PRIVACY_REASON = "Possible identifying information: a moderator will read it before anyone else sees it."
+GUIDANCE_URL = "/guidance/anonymising"
+SURFACES = ("thread", "reply", "edit", "message")
+
+
+class PrivacyWarning(ForumError):
+    """The text may identify a child or family: shown to the author, nothing is stored.
+
+    422: the request was understood, but it needs the author's decision before it can go.
+    """
+
+    status = 422
+
+    def __init__(self, findings: dict[str, list[Finding]], warning_id: int | None) -> None:
+        kinds = sorted({f.label for found in findings.values() for f in found})
+        field = next(iter(findings))
+        super().__init__(
+            "This may identify a child or family. We found: " + "; ".join(kinds) + ". "
+            "Change the details (for example “Child A, aged 7” instead of a name), or choose "
+            "“post anyway” and a moderator will read it before anyone else sees it.",
+            field=field,
+        )
+        self.findings = findings
+        self.warning_id = warning_id
+
+    @property
+    def details(self) -> dict:
+        return {"privacy": describe(self.findings, self.warning_id)}
+
+
+def describe(findings: dict[str, list[Finding]], warning_id: int | None) -> dict:
+    """The wire form of a warning, the same for JSON, socket acks and the live check."""
+    return {
+        "warning_id": warning_id,
+        "guidance_url": GUIDANCE_URL,
+        "fields": {
+            name: [{"kind": f.kind, "label": f.label, "start": f.start, "end": f.end, "text": f.text,
+                    "confidence": f.confidence} for f in found]
+            for name, found in findings.items()
+        },
+    }
+
+
+def local_terms(authority_ids: set[int | None]) -> tuple[tuple[str, str], ...]:
+    """Network-wide terms and those of the given authorities, as (term, finding kind) pairs."""
+    ids = [a for a in authority_ids if a is not None]
+    rows = db.session.execute(
+        select(LocalTerm.term, LocalTerm.kind)
+        .where(or_(LocalTerm.authority_id.is_(None), LocalTerm.authority_id.in_(ids or [0])))
+        .order_by(LocalTerm.id)
+    ).all()
+    return tuple((term, TermKind(kind).finding_kind) for term, kind in rows)
+
+
+def scan_texts(actor: User, texts: dict[str, str], authority_id: int | None) -> dict[str, list[Finding]]:
+    """Findings per field, with the terms of the space's authority and the author's own."""
+    terms = local_terms({authority_id, getattr(actor, "authority_id", None)})
+    found = {}
+    for name, text in texts.items():
+        findings = scan(text or "", terms)
+        if findings:
+            found[name] = findings
+    return found
+
+
+def _new_only(findings: dict[str, list[Finding]], before: dict[str, list[Finding]]) -> dict[str, list[Finding]]:
+    seen = {(f.kind, f.text.casefold()) for found in before.values() for f in found}
+    kept = {name: [f for f in found if (f.kind, f.text.casefold()) not in seen] for name, found in findings.items()}
+    return {name: found for name, found in kept.items() if found}
+
+
+def parse_warning_id(raw) -> int | None:
+    """The id a form or client sends back; anything that is not one is simply ignored."""
+    if isinstance(raw, bool):
+        return None
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value <= ID_MAX else None
+
+
+def _open_event(actor: User, warning_id) -> GuardEvent | None:
+    warning_id = parse_warning_id(warning_id)
+    if warning_id is None:
+        return None
+    event = db.session.get(GuardEvent, warning_id)
+    if event is None or event.user_id != actor.id or event.outcome != GuardOutcome.WARNED.value:
+        return None
+    return event
+
+
+def _note(actor: User, event: GuardEvent | None, findings, authority_id, surface: str) -> GuardEvent:
+    kinds = ",".join(sorted({f.kind for found in findings.values() for f in found}))
+    count = sum(len(found) for found in findings.values())
+    if event is None:
+        event = GuardEvent(user_id=actor.id, authority_id=authority_id, surface=surface)
+        db.session.add(event)
+    event.kinds, event.finding_count = kinds[:200], count
+    return event
+
+
+def check(actor: User, texts: dict[str, str], authority_id: int | None, *, surface: str,
+          post_anyway: bool = False, warning_id=None, previous: dict[str, str] | None = None) -> str | None:
+    """Screen texts about to be published: the reason to hold them, or None to publish.
+
+    On an edit, `previous` holds the texts as they stand: details already in them (published,
+    so seen or approved) do not warn again; only what the edit adds does.
+
+    Raises PrivacyWarning when something is found and the author has not chosen "post anyway".
+    Before raising it rolls back whatever the caller had begun (nothing has been written yet:
+    every caller checks before it writes) and records the warning in a transaction of its own,
+    so the count survives the refusal.
+    """
+    findings = scan_texts(actor, texts, authority_id)
+    if previous and findings:
+        findings = _new_only(findings, scan_texts(actor, previous, authority_id))
+    event = _open_event(actor, warning_id)
+    if not findings:
+        if event is not None:
+            event.outcome, event.decided_at = GuardOutcome.CHANGED.value, utcnow()
+        return None
+    if not post_anyway:
+        db.session.rollback()
+        event = _note(actor, _open_event(actor, warning_id), findings, authority_id, surface)
+        db.session.commit()
+        raise PrivacyWarning(findings, event.id)
+    event = _note(actor, event, findings, authority_id, surface)
+    event.outcome, event.decided_at = GuardOutcome.POSTED_ANYWAY.value, utcnow()
+    if policy.moderates_space(actor, authority_id):
+        return None
+    return PRIVACY_REASON
+
+
+def preview(actor: User, texts: dict[str, str], authority_id: int | None, *, surface: str,
+            warning_id=None) -> dict:
+    """The live check while the author types: findings now, and the draft's warning id.
+
+    A draft that shows findings is counted as warned (once: the client sends the id back);
+    whether it then changes is decided when it is sent, by `check`.
+    """
+    findings = scan_texts(actor, texts, authority_id)
+    event_id = parse_warning_id(warning_id)
+    if findings:
+        event = _note(actor, _open_event(actor, warning_id), findings, authority_id, surface)
+        db.session.commit()
+        event_id = event.id
+    return describe(findings, event_id)
+
+
+def labels() -> dict[str, str]:
+    return dict(LABELS)
