@@ -172,3 +172,21 @@ def preview(actor: User, texts: dict[str, str], authority_id: int | None, *, sur
 
 def labels() -> dict[str, str]:
     return dict(LABELS)
+
+
+def item_findings(item, target) -> list[tuple[str, str, list[Finding]]]:
+    """What the guard finds in a queue item's post or message, for the moderator to see marked:
+    (what, text, findings) for each text that has any. Scanned afresh, so terms added since
+    count, and nothing of the text had to be stored with the warning."""
+    from ..models import Message, Post
+
+    if isinstance(target, Post):
+        texts = {"Title": target.thread.title} if target.is_opening else {}
+        texts["Post"] = target.body
+        authority_id = target.thread.authority_id
+    elif isinstance(target, Message):
+        texts, authority_id = {"Message": target.body}, target.room.authority_id
+    else:
+        return []
+    found = scan_texts(target.author, texts, authority_id)
+    return [(name, texts[name], found[name]) for name in texts if name in found]

@@ -190,7 +190,7 @@ def search_messages(actor: User, terms) -> list[MessageHit]:
         select(Message, matched.c.extract)
         .join(matched, matched.c.message_id == Message.id)
         .join(Room, Room.id == Message.room_id)
-        .where(policy.readable_rooms(actor), Message.deleted_at.is_(None))
+        .where(policy.readable_rooms(actor), Message.deleted_at.is_(None), Message.held_at.is_(None))
         .order_by(matched.c.score, Message.id.desc())
         .limit(MESSAGES_SHOWN)
     ).all()

@@ -212,6 +212,16 @@
       li.append(el("p", "message-body post-deleted", "This message was deleted."));
       return li;
     }
+    if (m.held && m.author.id !== me) {
+      li.append(el("p", "message-body post-deleted", "This message is waiting for a moderator."));
+      return li;
+    }
+    if (m.held) {
+      li.classList.add("message-held");
+      li.append(el("p", "message-status held-note", m.rejected
+        ? `Not approved: ${m.held_reason} Edit it to send it back for review.`
+        : `Waiting for a moderator: only you can see this message. ${m.held_reason || ""}`));
+    }
     const body = el("div", "message-body");
     body.innerHTML = m.html; // already sanitised by the server's one content pipeline
     li.append(body);
@@ -355,15 +365,26 @@
     return li;
   }
 
-  function showFailed(item, error) {
+  function showFailed(item, error, privacy) {
     const li = showPending(item);
     li.classList.add("message-failed");
-    li.querySelectorAll(".message-status, .message-actions").forEach((n) => n.remove());
-    li.append(el("p", "message-status", `Not sent: ${error}`));
+    li.querySelectorAll(".message-status, .message-actions, .privacy-panel").forEach((n) => n.remove());
+    li.append(el("p", "message-status", privacy ? "Not sent yet: this may identify a child or family." : `Not sent: ${error}`));
     const actions = el("div", "message-actions");
+    if (privacy && window.practiceExchangePrivacy) {
+      const panel = el("div", "privacy-panel");
+      window.practiceExchangePrivacy.renderPanel(panel, item.body, (privacy.fields || {}).body || [], privacy.guidance_url);
+      li.append(panel);
+      const anyway = el("button", "link-button", "Send anyway: a moderator reads it first");
+      anyway.type = "button";
+      anyway.addEventListener("click", () => { li.remove(); send({ ...item, post_anyway: true, warning_id: privacy.warning_id }); });
+      actions.append(anyway);
+      announcer.textContent = `Not sent yet: your message may identify someone (${window.practiceExchangePrivacy.summary((privacy.fields || {}).body || [])}).`;
+    }
     const retry = el("button", "link-button", "Try again");
     retry.type = "button";
     retry.addEventListener("click", () => { li.remove(); send({ ...item, client_id: newClientId() }); });
+    if (privacy) retry.hidden = true; // the same text would be refused the same way
     const edit = el("button", "link-button", "Put back in the box");
     edit.type = "button";
     edit.addEventListener("click", () => { input.value = item.body; li.remove(); input.focus(); updateCounter(); });
@@ -376,11 +397,18 @@
     if (!outbox.some((o) => o.client_id === item.client_id)) { outbox.push(item); saveOutbox(outbox); }
     showPending(item);
     if (!socket.connected || !joined) return; // flushOutbox() sends it on reconnect
-    const ack = await request("chat:send", { room_id: roomId, body: item.body, client_id: item.client_id, reply_to_id: item.reply_to_id });
-    if (ack.ok) { apply([ack.message]); return; }
+    const ack = await request("chat:send", {
+      room_id: roomId, body: item.body, client_id: item.client_id, reply_to_id: item.reply_to_id,
+      post_anyway: item.post_anyway === true, warning_id: item.warning_id || null,
+    });
+    if (ack.ok) {
+      apply([ack.message]);
+      if (ack.message.held) announcer.textContent = "Your message is waiting for a moderator. Only you can see it until it is approved.";
+      return;
+    }
     if (ack.timeout) return; // still in the outbox; a reconnect resends with the same id
     dropFromOutbox(item.client_id);
-    showFailed(item, ack.error);
+    showFailed(item, ack.error, ack.privacy);
   }
 
   function flushOutbox() {
@@ -400,7 +428,14 @@
     const body = input.value;
     if (!body.trim()) { setStatus("Write a message: it cannot be empty.", "offline"); return; }
     if (codePoints(body) > maxLength) { setStatus(`Messages must be ${maxLength} characters or fewer.`, "offline"); return; }
-    send({ client_id: newClientId(), body, reply_to_id: replyTo ? replyTo.id : null });
+    const anywayBox = form.querySelector('input[name="post_anyway"]');
+    const warningInput = form.querySelector('input[name="privacy_warning"]');
+    send({
+      client_id: newClientId(), body, reply_to_id: replyTo ? replyTo.id : null,
+      post_anyway: Boolean(anywayBox && anywayBox.checked), warning_id: warningInput ? warningInput.value : null,
+    });
+    if (warningInput) warningInput.value = "";
+    if (form.practiceExchangePrivacy) form.practiceExchangePrivacy.reset();
     input.value = "";
     replyTo = null;
     replyBox.hidden = true;

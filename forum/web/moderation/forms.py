@@ -34,6 +34,11 @@ class ResolveForm(FlaskForm):
         validators=[Length(max=REASON_MAX, message=f"Keep the reason to {REASON_MAX:,} characters or fewer.")],
         description="Needed for every action except dismissing or approving. " + REASON_HINT,
     )
+    body = TextAreaField(
+        "Text as it will be published",
+        description="Used only with “Approve with my edits”: take out names and other details, then approve. "
+                    "The author's original is kept in the post's history for moderators.",
+    )
     submit = SubmitField("Resolve")
 
 

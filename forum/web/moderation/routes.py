@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from ... import policy
 from ...errors import ForumError
-from ...services import audit, browse, moderation, queue, sanctions, watchwords
+from ...services import audit, browse, guard, moderation, queue, sanctions, watchwords
 from ...services.threads import get_thread
 from ..fields import options
 from ..threads.forms import ActionForm
@@ -98,17 +98,22 @@ def _resolve_form(item) -> ResolveForm:
 @login_required
 def item(item_id: int):
     found = queue.get_item(current_user, item_id)
+    target = queue.target_of(found)
     form = _resolve_form(found)
+    editable = found.kind in ("held_post", "held_message") and target is not None
+    if request.method == "GET" and editable:
+        form.body.data = target.body
     if form.validate_on_submit():
         try:
-            queue.resolve(current_user, found.id, form.action.data, form.reason.data or "")
+            queue.resolve(current_user, found.id, form.action.data, form.reason.data or "",
+                          body=form.body.data if form.action.data == "edit_approve" else None)
         except ForumError as error:
             attach_error(form, error)
         else:
             flash("Resolved. The action is in the audit log.", "success")
             return redirect(url_for("moderation.queue_page"))
-    return render_template("moderation/item.html", item=found, target=queue.target_of(found), form=form,
-                           action=ActionForm()), form_status(form)
+    return render_template("moderation/item.html", item=found, target=target, form=form, editable=editable,
+                           privacy=guard.item_findings(found, target), action=ActionForm()), form_status(form)
 
 
 @bp.route("/moderation/items/<int:item_id>/claim", methods=["POST"])

@@ -1,0 +1,137 @@
+// The privacy guard while someone writes: after a pause in typing, the text is checked by the
+// server (the same detector that checks on submit) and anything that could identify a child or
+// family is listed and marked under the field. The server checks again on submit whatever this
+// page did, so this is help, never the gate. Without JavaScript the same warning appears after
+// submitting.
+(() => {
+  "use strict";
+  const PAUSE_MS = 700;
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // The server counts characters (code points); JavaScript strings count UTF-16 units.
+  function markedCopy(text, findings) {
+    const chars = Array.from(text);
+    const copy = el("div", "privacy-copy");
+    let at = 0;
+    findings.slice().sort((a, b) => a.start - b.start).forEach((f) => {
+      if (f.start < at || f.end > chars.length) return;
+      copy.append(document.createTextNode(chars.slice(at, f.start).join("")));
+      const mark = el("mark", "privacy-mark", chars.slice(f.start, f.end).join(""));
+      mark.append(el("span", "visually-hidden", ` (${f.label})`));
+      copy.append(mark);
+      at = f.end;
+    });
+    copy.append(document.createTextNode(chars.slice(at).join("")));
+    return copy;
+  }
+
+  // Fills a panel with the same markup the server renders in _partials/forms.html.
+  function renderPanel(panel, text, findings, guidanceUrl) {
+    panel.replaceChildren();
+    panel.hidden = !findings.length;
+    if (!findings.length) return;
+    const n = findings.length;
+    panel.append(el("h3", "privacy-title", "This may identify someone"));
+    const advice = el("p", "", `We found ${n === 1 ? "a detail" : `${n} details`} that could identify a child or family. `
+      + `Please change ${n === 1 ? "it" : "them"} before you post: for example “Child A, aged 7” instead of a name, `
+      + "or “a primary school in the north of the borough”. ");
+    const link = el("a", "", "How to anonymise a case (opens in a new tab)");
+    link.href = guidanceUrl || "/guidance/anonymising";
+    link.target = "_blank";
+    link.rel = "noopener";
+    advice.append(link);
+    const list = el("ul", "privacy-findings");
+    findings.forEach((f) => {
+      const li = el("li");
+      li.append(el("strong", "", f.label), document.createTextNode(`: “${f.text}”`));
+      list.append(li);
+    });
+    panel.append(advice, list, el("p", "privacy-copy-label", "Your text, with the details marked:"), markedCopy(text, findings));
+  }
+
+  function summary(findings) {
+    const labels = [...new Set(findings.map((f) => f.label))];
+    return labels.join("; ");
+  }
+
+  function csrfToken(form) {
+    const input = form.querySelector('input[name="csrf_token"]');
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return (input && input.value) || (meta && meta.content) || "";
+  }
+
+  function watch(form) {
+    const fields = [...form.querySelectorAll("[data-privacy-field]")];
+    const choice = form.querySelector("[data-privacy-choice]");
+    const status = form.querySelector("[data-privacy-status]");
+    const warningInput = form.querySelector('input[name="privacy_warning"]');
+    const spaceField = form.dataset.privacySpaceField ? document.getElementById(form.dataset.privacySpaceField) : null;
+    let timer = null;
+    let asked = 0;
+    let lastCount = null;
+
+    function where() {
+      if (spaceField) return { space: spaceField.value };
+      const id = form.dataset.privacyAuthority;
+      return { authority_id: id ? Number(id) : null };
+    }
+
+    async function check() {
+      const texts = {};
+      fields.forEach((f) => { if (f.value.trim()) texts[f.dataset.privacyField] = f.value; });
+      const mine = ++asked;
+      if (!Object.keys(texts).length) { show({ fields: {} }, texts); return; }
+      let answer;
+      try {
+        const response = await fetch("/api/privacy/check", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(form) },
+          credentials: "same-origin",
+          body: JSON.stringify({ texts, surface: form.dataset.privacy, warning_id: warningInput ? warningInput.value : null, ...where() }),
+        });
+        if (!response.ok) return; // the check on submit still runs
+        answer = (await response.json()).privacy;
+      } catch { return; }
+      if (mine !== asked) return; // a newer check is on its way
+      show(answer, texts);
+    }
+
+    function show(answer, texts) {
+      let count = 0;
+      const all = [];
+      fields.forEach((f) => {
+        const found = (answer.fields || {})[f.dataset.privacyField] || [];
+        count += found.length;
+        all.push(...found);
+        const panel = document.getElementById(`${f.id}-privacy`);
+        if (panel) renderPanel(panel, texts[f.dataset.privacyField] || "", found, answer.guidance_url);
+      });
+      if (warningInput && answer.warning_id) warningInput.value = answer.warning_id;
+      if (choice) {
+        choice.hidden = !count;
+        if (!count) choice.querySelectorAll("input[type=checkbox]").forEach((box) => { box.checked = false; });
+      }
+      if (status && count !== lastCount) {
+        status.textContent = count ? `Privacy check: ${count === 1 ? "1 detail" : `${count} details`} that could identify someone (${summary(all)}). They are listed under the field.`
+          : (lastCount ? "Privacy check: nothing identifying found now." : "");
+      }
+      lastCount = count;
+    }
+
+    fields.forEach((f) => {
+      f.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, PAUSE_MS); });
+      f.addEventListener("blur", () => { clearTimeout(timer); check(); });
+    });
+    if (spaceField) spaceField.addEventListener("change", check);
+    form.practiceExchangePrivacy = { check, reset: () => show({ fields: {} }, {}) };
+  }
+
+  window.practiceExchangePrivacy = { renderPanel, summary };
+  document.querySelectorAll("form[data-privacy]").forEach(watch);
+})();
