@@ -49,7 +49,7 @@ LABELS = {
 _NHS = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
 _NINO = re.compile(r"\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])\s?(\d{2})\s?(\d{2})\s?(\d{2})\s?([A-D])?\b", re.I)
 _NINO_BAD_PREFIXES = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
-_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s?(\d[A-Z]{2})\b")
+_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s?(\d[A-Z]{2})\b", re.I)  # people type "wn5 0ab" too
 _PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|0)(?:7\d{3}|[1-3]\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)")
 _EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+\b")
 
@@ -68,6 +68,7 @@ _MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(
 _DATE = re.compile(
     r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:" + _MONTHS + r")\s+(?:19|20)\d{2})\b",
     re.I)
+_OLDEST_BIRTH_YEAR = 1930  # the eldest grandparent in a case; Bowlby (born 1907) is older
 _BIRTH_CONTEXT = re.compile(r"\b(?:born|d\.?o\.?b\.?|date of birth|birthday|birth date)\b", re.I)
 _STREET = ("road|rd|street|st|avenue|ave|lane|close|drive|way|crescent|grove|place|gardens|terrace|court|walk|"
            "row|mews|square|hill|view|park")
@@ -76,10 +77,14 @@ _ADDRESS = re.compile(r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z']+\s+){1,3}(?:" + _S
 _SCHOOL = re.compile(r"\b(?:St\.?\s+)?(?:[A-Z][a-z']+\s+){1,3}(?:(?:Primary|Junior|Infant|Infants|High|Secondary|"
                      r"Grammar|Community|C of E|CE|RC|Catholic)\s+)*(?:School|Academy)\b")
 _SCHOOL_WORDS_NOT_NAMES = {"The", "A", "Our", "Their", "His", "Her", "This", "That", "Local", "Primary", "Secondary",
-                           "High", "Special", "Virtual", "Forest", "Free", "Independent", "Summer", "Sunday", "Night"}
+                           "High", "Special", "Virtual", "Forest", "Free", "Independent", "Summer", "Night",
+                           "Holiday", "Breakfast", "After", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                           "Saturday", "Sunday", "Every", "Each", "Which", "What", "Whole", "Any", "No"}
 _CASE_REF = re.compile(r"\b(?:case|ref(?:erence)?|file|client|child)\s*(?:ref(?:erence)?\s*)?(?:no\.?|number|id|#|:)?"
                        r"\s*:?\s*(?=[A-Z\d/-]*\d)[A-Z]{0,4}[/-]?\d[\d/-]{3,}\b", re.I)
-_AGE = re.compile(r"\b(?:aged?\s+\d{1,2}|\d{1,2}[- ](?:years?|yrs?|months?)[- ]old|\d{1,2}yo)\b|\(\d{1,2}\)", re.I)
+_AGE = re.compile(r"\b(?:aged?\s+\d{1,2}|\d{1,2}[- ](?:years?|yrs?|months?)[- ]old|\d{1,2}yo)\b|\(\d{1,2}\)"
+                  # "Chloe Metcalfe, 15, ..." and "Megan Holt is 4 and ...": only ever beside a name
+                  r"|(?<=,\s)\d{1,2}(?=,)|\bis\s+\d{1,2}(?=\s+(?:and|but|now|today|this|so)\b|[,.;]|$)", re.I)
 
 # --- names ----------------------------------------------------------------------------------
 
@@ -104,21 +109,24 @@ def _names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(first), frozenset(last)
 
 
-_CAPITALISED_PAIR = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+([A-Z][a-z']+(?:-[A-Z][a-z]+)?)\b")
+# A lookahead, so pairs overlap: in "About Jayden Walsh" both "About Jayden" and "Jayden Walsh"
+# are tried, and the sentence's first word cannot hide the name after it.
+_CAPITALISED_PAIR = re.compile(r"\b(?=(([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+([A-Z][a-z']+(?:-[A-Z][a-z]+)?)\b))")
 
 
 def _person_names(text: str) -> list[tuple[int, int, str]]:
     first_names, surnames = _names()
     found = []
     for match in _CAPITALISED_PAIR.finditer(text):
-        first, last = match.group(1), match.group(2)
-        after = text[match.end():match.end() + 20].split()
+        first, last = match.group(2), match.group(3)
+        end = match.start() + len(match.group(1))
+        after = text[end:end + 20].split()
         if after and after[0].strip(".,;:") in _ORGANISATION_WORDS:
             continue
         # Either half known is enough: a name only counts beside an age, a birth date, a school
         # or a case reference, and that context carries most of the weight.
         if (first in first_names or last in surnames) and last not in _ORGANISATION_WORDS:
-            found.append((match.start(), match.end(), match.group(0)))
+            found.append((match.start(), end, match.group(1)))
     return found
 
 
@@ -164,6 +172,8 @@ def scan(text: str, local_terms: Iterable[tuple[str, str]] = ()) -> list[Finding
     name_spans = [(s, e) for s, e, _ in names]
     details: list[tuple[int, int]] = []
     for m in _DATE.finditer(text):
+        if int(m.group(0)[-4:]) < _OLDEST_BIRTH_YEAR:
+            continue  # a theorist's or a law's date, not a family member's
         before = text[max(0, m.start() - 40):m.start()]
         if _BIRTH_CONTEXT.search(before) or _BIRTH_CONTEXT.search(text[m.end():m.end() + 15]):
             add("date_of_birth", m.start(), m.end(), 0.95)

@@ -213,3 +213,46 @@ def test_only_admins_change_roles(app, world):
         staff_accounts.set_role_and_authority(world.moderator, world.member.id, "admin", None)
     db.session.refresh(world.member)
     assert world.member.role == "member"
+
+
+# --- the privacy guard ------------------------------------------------------------------------
+
+NHS_TEXT = "Her NHS number is 943 476 5919."
+
+
+def test_a_flagged_socket_send_is_refused_with_findings_unless_post_anyway_is_true(app, world, rooms, socket_for):
+    sender, reader = socket_for(world.member), socket_for(world.outsider)
+    room_id = rooms["network"].id
+    for client in (sender, reader):
+        assert client.call("chat:join", {"room_id": room_id})["ok"]
+    reader.received()
+    ack = sender.call("chat:send", {"room_id": room_id, "body": NHS_TEXT, "client_id": "sock-client-0001"})
+    assert not ack["ok"] and ack["privacy"]["fields"]["body"][0]["kind"] == "nhs_number"
+    not_explicit = sender.call("chat:send", {"room_id": room_id, "body": NHS_TEXT, "client_id": "sock-client-0001",
+                                             "post_anyway": "true"})
+    assert not not_explicit["ok"] and "privacy" in not_explicit
+    held = sender.call("chat:send", {"room_id": room_id, "body": NHS_TEXT, "client_id": "sock-client-0001",
+                                     "post_anyway": True, "warning_id": ack["privacy"]["warning_id"]})
+    assert held["ok"] and held["message"]["held"] and held["message"]["body"] == NHS_TEXT
+    assert reader.received("chat:message") == [] and sender.received("chat:message") == []
+    assert reader.call("chat:sync", {"room_id": room_id, "since_rev": 0})["messages"] == []
+    history = sender.call("chat:history", {"room_id": room_id, "before_seq": 100})
+    assert [m["id"] for m in history["messages"]] == [held["message"]["id"]]
+
+
+def test_approving_a_held_message_delivers_it_live_once(app, world, rooms, socket_for):
+    from forum.models import QueueItem
+    from forum.services import queue
+
+    sender, reader = socket_for(world.member), socket_for(world.outsider)
+    room_id = rooms["network"].id
+    for client in (sender, reader):
+        client.call("chat:join", {"room_id": room_id})
+    held = sender.call("chat:send", {"room_id": room_id, "body": NHS_TEXT, "client_id": "sock-client-0002",
+                                     "post_anyway": True})
+    reader.received()
+    item = db.session.scalar(select(QueueItem).where(QueueItem.kind == "held_message"))
+    queue.resolve(world.moderator, item.id, "approve", "")
+    delivered = reader.received("chat:message")
+    assert [m["id"] for m in delivered] == [held["message"]["id"]]
+    assert delivered[0]["body"] == NHS_TEXT and not delivered[0]["held"]
