@@ -53,7 +53,8 @@ def axe_context(new_context):
 
 @pytest.mark.parametrize(
     "what, path",
-    [("the landing page", "/"), ("sign-in", "/signin"), ("registration", "/register")],
+    [("the landing page", "/"), ("sign-in", "/signin"), ("registration", "/register"),
+     ("the anonymising guidance", "/guidance/anonymising")],
 )
 def test_signed_out_pages_have_no_serious_accessibility_problems(axe_source, axe_context, what, path):
     page = axe_context().new_page()
@@ -99,6 +100,7 @@ def test_member_pages_have_no_serious_accessibility_problems(axe_source, axe_con
         ("a person's moderation page", "/moderation/people/member.wigan"),
         ("watched words", "/moderation/words"),
         ("the audit log", "/moderation/audit"),
+        ("the privacy guard's terms and report", "/moderation/privacy"),
     ],
 )
 def test_staff_pages_have_no_serious_accessibility_problems(axe_source, axe_context, what, path):
