@@ -195,25 +195,40 @@ def scan(text: str, local_terms: Iterable[tuple[str, str]] = ()) -> list[Finding
         if _near(start, end, details):
             add("name_with_detail", start, end, 0.85)
     if local_terms:
-        pattern = _local_pattern(tuple(local_terms))
-        if pattern is not None:
-            for m in pattern.finditer(text):
-                add(m.lastgroup.split("__")[0], m.start(), m.end(), 0.9)
+        for kind, start, end in _local_findings(text, tuple(local_terms)):
+            add(kind, start, end, 0.9)
     return sorted(_dedupe(findings), key=lambda f: (f.start, f.end))
 
 
 @lru_cache(maxsize=256)
-def _local_pattern(terms: tuple[tuple[str, str], ...]) -> re.Pattern | None:
-    """One alternation of every local term, each in a group named after its kind (compiled
-    once per set of terms: a space's terms change rarely and are scanned on every post)."""
-    parts = []
-    for index, (term, kind) in enumerate(terms):
+def _local_matcher(terms: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[re.Pattern, str]]]:
+    """Each local term compiled once, filed under its first word (lower case; "#" for a term
+    that starts with a digit), so a scan tries a term only where a word it could start with
+    appears: one dictionary lookup per word, however long the authority's list grows."""
+    by_key: dict[str, list[tuple[re.Pattern, str]]] = {}
+    for term, kind in terms:
         term = " ".join(term.split())
-        if not term or kind not in LABELS:
-            continue
+        first = _TERM_START.match(term)
+        if first is None or kind not in LABELS:
+            continue  # a term must start with a letter, a digit or '#'
         body = r"\s+".join(re.escape(word).replace("\\#", "#").replace("#", r"\d") for word in term.split(" "))
-        parts.append(f"(?P<{kind}__{index}>(?<!\\w){body}(?!\\w))")
-    return re.compile("|".join(parts), re.I) if parts else None
+        key = "#" if first.group(0)[0] in "#0123456789" else first.group(0).lower()
+        by_key.setdefault(key, []).append((re.compile(body + r"(?!\w)", re.I), kind))
+    return by_key
+
+
+_TERM_START = re.compile(r"[^\W\d_]+|[#\d]")
+_WORD_START = re.compile(r"(?<!\w)(?:[^\W\d_]+|\d)")
+
+
+def _local_findings(text: str, terms: tuple[tuple[str, str], ...]):
+    by_key = _local_matcher(terms)
+    for word in _WORD_START.finditer(text):
+        token = word.group(0)
+        for pattern, kind in by_key.get("#" if token.isdigit() else token.lower(), ()):
+            found = pattern.match(text, word.start())
+            if found:
+                yield kind, found.start(), found.end()
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -49,6 +49,8 @@ def add_term(actor: User, authority_id: int | None, term: str, kind: str) -> Loc
     policy.require(policy.can_manage_local_terms(actor, authority_id),
                    "You can add terms for your own authority only.")
     term = clean_text_line(term, label="Term", max_length=TERM_MAX, min_length=3, field="term")
+    if not (term[0].isalnum() or term[0] == "#"):
+        raise Invalid("Start the term with a letter, a digit or # (for a digit in a format).", field="term")
     try:
         kind = TermKind(kind).value
     except ValueError:
