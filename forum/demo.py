@@ -167,10 +167,13 @@ def load_demo() -> bool:
 
 
 def _demo_moderation(users: dict[str, User]) -> None:
-    """A watched word and one open report, so staff find something to try in the queue."""
-    from .services import queue, watchwords
+    """A watched word, two privacy-guard local terms and one open report, so staff find
+    something to try in the queue and on the privacy page."""
+    from .services import privacy_admin, queue, watchwords
 
     watchwords.add_word(users["admin"], "miracle cure*", "hold")
+    privacy_admin.add_term(users["lead.wigan"], users["lead.wigan"].authority_id, "Hilltop estate", "place")
+    privacy_admin.add_term(users["admin"], None, "WG-######", "reference")
     reply = db.session.execute(
         select(Post).join(threads.Thread).where(threads.Thread.title.like("Using a simple logic model%"), Post.number == 2)
     ).scalar_one()

@@ -172,7 +172,7 @@ def new_message(message_id: int) -> None:
     from . import chat
 
     message = db.session.get(Message, message_id)
-    if message is None or message.deleted_at is not None:
+    if message is None or message.deleted_at is not None or message.held_at is not None:
         db.session.rollback()
         return
     room: Room = message.room
