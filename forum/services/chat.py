@@ -416,5 +416,7 @@ def _get_message(actor: User, message_id) -> Message:
     message = db.session.get(Message, message_id)
     if message is None:
         raise NotFound("We could not find that message.")
-    get_room(actor, message.room_id)
+    room = get_room(actor, message.room_id)
+    if message.held_at is not None and message.author_id != actor.id and not policy.moderates_room(actor, room):
+        raise NotFound("We could not find that message.")  # held: it does not exist for them yet
     return message

@@ -86,6 +86,8 @@ def load_target(actor: User, kind: str, target_id: int) -> Target:
         if message is None or message.deleted_at is not None:
             raise NotFound("We could not find that message.")
         room = chat.get_room(actor, message.room_id)
+        if not chat.visible_text(message, actor):
+            raise NotFound("We could not find that message.")  # held: only its author sees it
         return Target("message", message.id, room.authority_id, room.topic_id,
                       f"Message in {room.name}: “{message.body[:60]}”", message.author_id, message)
     if kind == "user":

@@ -366,3 +366,14 @@ def test_deleting_a_held_message_leaves_no_trace_for_others(app, world, drop_in)
     chat.delete_message(world.member, held.id)
     assert db.session.get(type(drop_in), drop_in.id).event_seq == 0
     assert chat.changes_since(world.outsider, drop_in.id, 0)[0] == []
+
+
+def test_a_held_message_cannot_be_found_by_its_id_by_anyone_but_its_author_and_moderators(app, world, drop_in):
+    held, _ = chat.send_message(world.member, drop_in.id, FLAGGED, "client-id-0013", post_anyway=True)
+    with pytest.raises(NotFound):
+        queue.report(world.outsider, "message", held.id, "other")
+    with pytest.raises(NotFound):
+        chat.edit_message(world.outsider, held.id, "Mine now")
+    with pytest.raises(NotFound):
+        chat.delete_message(world.outsider, held.id)
+    assert chat._get_message(world.moderator, held.id).id == held.id
