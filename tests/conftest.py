@@ -228,3 +228,43 @@ def socket_for(app, new_browser):
         return SocketUser(app, b, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server in this process; the app sends to it."""
+    import email
+    from email import policy as email_policy
+
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self):
+            self.messages, self.raw = [], []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+            self.raw.append(envelope.content)
+            self.messages.append(email.message_from_bytes(envelope.content, policy=email_policy.default))
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield inbox
+    controller.stop()
+
+
+def wait_for(inbox, count: int) -> list:
+    import time
+
+    for _ in range(100):
+        if len(inbox.messages) >= count:
+            break
+        time.sleep(0.02)
+    return inbox.messages

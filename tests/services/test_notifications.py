@@ -3,18 +3,15 @@ permission when sent; email through a real SMTP server with one-click unsubscrib
 
 from __future__ import annotations
 
-import email
 import time
-from email import policy as email_policy
 
-import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Notification
 from forum.services import chat, moderation, notify, queue, threads, watching, watchwords
 
-from ..conftest import body_text
+from ..conftest import body_text, wait_for
 from ..factories import room, start
 
 
@@ -111,41 +108,6 @@ def test_settings_turn_a_kind_off_and_watch_buttons_work(app, world, new_browser
 
 
 # --- email -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server in this process; the app sends to it."""
-    from aiosmtpd.controller import Controller
-
-    class Inbox:
-        def __init__(self):
-            self.messages, self.raw = [], []
-
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-            self.raw.append(envelope.content)
-            self.messages.append(email.message_from_bytes(envelope.content, policy=email_policy.default))
-            return "250 OK"
-
-    import socket
-
-    with socket.socket() as probe:  # a free port on loopback
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield inbox
-    controller.stop()
-
-
-def wait_for(inbox, count: int) -> list:
-    for _ in range(100):
-        if len(inbox.messages) >= count:
-            break
-        time.sleep(0.02)
-    return inbox.messages
 
 
 def test_mention_email_arrives_with_a_link_and_one_click_unsubscribe(app, world, smtp, new_browser):

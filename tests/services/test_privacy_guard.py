@@ -13,6 +13,7 @@ from forum.models import GuardEvent, LocalTerm, Message, Notification, Post, Que
 from forum.services import browse, chat, guard, privacy_admin, queue, search, threads, watching, watchwords
 from forum.services.guard import PRIVACY_REASON, PrivacyWarning
 
+from ..conftest import wait_for
 from ..factories import room, start
 
 NHS = "943 476 5919"  # a valid check digit; synthetic
@@ -377,3 +378,16 @@ def test_a_held_message_cannot_be_found_by_its_id_by_anyone_but_its_author_and_m
     with pytest.raises(NotFound):
         chat.delete_message(world.outsider, held.id)
     assert chat._get_message(world.moderator, held.id).id == held.id
+
+
+def test_a_held_post_or_message_is_emailed_to_nobody_until_approved(app, world, thread, drop_in, smtp):
+    import time
+
+    post = threads.reply(world.outsider, thread.id, f"@lead.wigan {FLAGGED}", post_anyway=True)
+    chat.send_message(world.member, drop_in.id, f"@lead.wigan {FLAGGED}", "client-id-0014", post_anyway=True)
+    time.sleep(0.3)
+    assert smtp.messages == []
+    item = db.session.scalar(select(QueueItem).where(QueueItem.target_id == post.id, QueueItem.kind == "held_post"))
+    queue.resolve(world.moderator, item.id, "approve", "")
+    mentions = [m for m in wait_for(smtp, 1) if "mentioned you" in m["Subject"]]
+    assert [m["To"] for m in mentions] == [world.lead.email]
