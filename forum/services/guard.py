@@ -155,13 +155,16 @@ def check(actor: User, texts: dict[str, str], authority_id: int | None, *, surfa
 
 
 def preview(actor: User, texts: dict[str, str], authority_id: int | None, *, surface: str,
-            warning_id=None) -> dict:
+            warning_id=None, previous: dict[str, str] | None = None) -> dict:
     """The live check while the author types: findings now, and the draft's warning id.
 
     A draft that shows findings is counted as warned (once: the client sends the id back);
-    whether it then changes is decided when it is sent, by `check`.
+    whether it then changes is decided when it is sent, by `check`. `previous` is as for
+    `check`: on an edit, only what the edit adds is shown.
     """
     findings = scan_texts(actor, texts, authority_id)
+    if previous and findings:
+        findings = _new_only(findings, scan_texts(actor, previous, authority_id))
     event_id = parse_warning_id(warning_id)
     if findings:
         event = _note(actor, _open_event(actor, warning_id), findings, authority_id, surface)

@@ -82,6 +82,13 @@
       return { authority_id: id ? Number(id) : null };
     }
 
+    // On an edit page: what is being edited, so details already published do not warn again.
+    function editing() {
+      if (form.dataset.privacyPost) return { post_id: Number(form.dataset.privacyPost) };
+      if (form.dataset.privacyMessage) return { message_id: Number(form.dataset.privacyMessage) };
+      return {};
+    }
+
     async function check() {
       const texts = {};
       fields.forEach((f) => { if (f.value.trim()) texts[f.dataset.privacyField] = f.value; });
@@ -93,7 +100,7 @@
           method: "POST",
           headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(form) },
           credentials: "same-origin",
-          body: JSON.stringify({ texts, surface: form.dataset.privacy, warning_id: warningInput ? warningInput.value : null, ...where() }),
+          body: JSON.stringify({ texts, surface: form.dataset.privacy, warning_id: warningInput ? warningInput.value : null, ...where(), ...editing() }),
         });
         if (!response.ok) return; // the check on submit still runs
         answer = (await response.json()).privacy;

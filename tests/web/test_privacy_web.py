@@ -200,3 +200,18 @@ def test_the_privacy_page_is_for_staff_and_leads_and_adds_and_removes_terms(brow
     assert "Hilltop estate" in body_text(browser.get("/moderation/privacy"))
     assert browser.post(f"/moderation/privacy/terms/{term.id}/delete").status_code == 302
     assert db.session.scalars(select(LocalTerm)).all() == []
+
+
+def test_the_live_check_on_an_edit_shows_only_what_the_edit_adds(browser, world):
+    thread = start(world.member, world.topic.id, title="Advice on contact")
+    post = threads.reply(world.outsider, thread.id, FLAGGED, post_anyway=True)
+    item = db.session.scalar(select(QueueItem).where(QueueItem.target_id == post.id))
+    from forum.services import queue
+
+    queue.resolve(world.moderator, item.id, "approve", "")
+    browser.sign_in(world.outsider)
+    text = FLAGGED + " Mum is on 07700 900123."
+    answer = api(browser, "/api/privacy/check", {"texts": {"body": text}, "surface": "edit", "post_id": post.id})
+    assert [f["kind"] for f in answer.get_json()["privacy"]["fields"]["body"]] == ["phone"]
+    other = api(browser, "/api/privacy/check", {"texts": {"body": text}, "surface": "edit", "post_id": 10**12})
+    assert len(other.get_json()["privacy"]["fields"]["body"]) == 2  # nothing to compare with: all shown

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from ... import policy, ratelimit
 from ...errors import ForumError, Invalid
+from ...models.types import ID_MAX
 from ...services import browse, chat, guard, threads
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -134,4 +135,21 @@ def privacy_check():
     ratelimit.check("privacy-check", current_user.id, "120/minute",
                     "Checking too often: wait a moment and the check will run again.")
     return jsonify({"privacy": guard.preview(current_user, texts, authority_id, surface=surface,
-                                             warning_id=data.get("warning_id"))})
+                                             warning_id=data.get("warning_id"), previous=_editing(data))})
+
+
+def _editing(data: dict) -> dict[str, str] | None:
+    """On an edit page, the text as it stands (what the edit's check compares with), if the
+    writer may edit it; anything else is simply not used."""
+    for key, load in (("post_id", threads.get_post), ("message_id", chat._get_message)):
+        raw = data.get(key)
+        if isinstance(raw, int) and not isinstance(raw, bool) and 0 < raw <= ID_MAX:
+            try:
+                target = load(current_user, raw)
+            except ForumError:
+                return None
+            if key == "post_id" and policy.can_edit_post(current_user, target):
+                return {"body": target.body} | ({"title": target.thread.title} if target.is_opening else {})
+            if key == "message_id" and policy.can_edit_message(current_user, target):
+                return {"body": target.body}
+    return None
