@@ -11,6 +11,7 @@ maintained at github.com/joke2k/faker), read at import time; nothing is copied i
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,12 +47,18 @@ LABELS = {
 
 # --- exact checks ------------------------------------------------------------------------
 
-_NHS = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
+_NHS = re.compile(r"(?<![\d-])(\d{3})[ \u00a0.-]?(\d{3})[ \u00a0.-]?(\d{4})(?![\d-])")
 _NINO = re.compile(r"\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])\s?(\d{2})\s?(\d{2})\s?(\d{2})\s?([A-D])?\b", re.I)
 _NINO_BAD_PREFIXES = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s?(\d[A-Z]{2})\b", re.I)  # people type "wn5 0ab" too
-_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|0)(?:7\d{3}|[1-3]\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)")
-_EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+\b")
+# Mobile and geographic numbers (01, 02, 07), with or without +44 or brackets round the area
+# code. 03 and 08 numbers belong to organisations (Ofsted, helplines), not families.
+_PHONE = re.compile(r"(?<![\w+(])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:7\d{3}|[12]\d{2,4})\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)")
+_EMAIL = re.compile(r"\b([\w.+-]{1,64})@[\w-]{1,63}(?:\.[\w-]{1,63})+\b")
+# Shared inboxes of teams and organisations: an address like these identifies no family.
+_ROLE_MAILBOXES = {"safeguarding", "info", "enquiries", "enquiry", "admin", "duty", "mash", "contact", "office",
+                   "team", "helpdesk", "noreply", "no-reply", "hello", "reception", "referrals", "help", "support",
+                   "earlyhelp", "childrens.services", "childrensservices", "frontdoor", "lado"}
 
 
 def _nhs_valid(digits: str) -> bool:
@@ -66,8 +73,12 @@ def _nhs_valid(digits: str) -> bool:
 
 _MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 _DATE = re.compile(
-    r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:" + _MONTHS + r")\s+(?:19|20)\d{2})\b",
+    r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTHS + r")\s+(?:19|20)\d{2})\b",
     re.I)
+# "DOB 05/05/15": a two-digit year counts only straight after a birth word.
+_SHORT_BIRTH_DATE = re.compile(r"\b(?:born(?:\s+on)?|d\.?o\.?b\.?|date of birth)\s*:?\s*(\d{1,2}/\d{1,2}/\d{2})\b", re.I)
+_YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
 _OLDEST_BIRTH_YEAR = 1930  # the eldest grandparent in a case; Bowlby (born 1907) is older
 _BIRTH_CONTEXT = re.compile(r"\b(?:born|d\.?o\.?b\.?|date of birth|birthday|birth date)\b", re.I)
 _STREET = ("road|rd|street|st|avenue|ave|lane|close|drive|way|crescent|grove|place|gardens|terrace|court|walk|"
@@ -75,16 +86,29 @@ _STREET = ("road|rd|street|st|avenue|ave|lane|close|drive|way|crescent|grove|pla
 _ADDRESS = re.compile(r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z']+\s+){1,3}(?:" + _STREET.title().replace("|", "|")
                       + r")\b\.?")
 _SCHOOL = re.compile(r"\b(?:St\.?\s+)?(?:[A-Z][a-z']+\s+){1,3}(?:(?:Primary|Junior|Infant|Infants|High|Secondary|"
-                     r"Grammar|Community|C of E|CE|RC|Catholic)\s+)*(?:School|Academy)\b")
+                     r"Grammar|Community|C of E|CE|RC|Catholic)\s+)*(?:School|Academy)\b"
+                     # "St Mary's Primary", "Oakfield Nursery": a name word, then the school's kind
+                     r"|\b(?:St\.?\s+)?(?:[A-Z][a-z']+\s+){1,2}(?:Primary|Nursery|Infants)\b(?!\s+(?:School|Academy))")
 _SCHOOL_WORDS_NOT_NAMES = {"The", "A", "Our", "Their", "His", "Her", "This", "That", "Local", "Primary", "Secondary",
                            "High", "Special", "Virtual", "Forest", "Free", "Independent", "Summer", "Night",
                            "Holiday", "Breakfast", "After", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                            "Saturday", "Sunday", "Every", "Each", "Which", "What", "Whole", "Any", "No"}
-_CASE_REF = re.compile(r"\b(?:case|ref(?:erence)?|file|client|child)\s*(?:ref(?:erence)?\s*)?(?:no\.?|number|id|#|:)?"
-                       r"\s*:?\s*(?=[A-Z\d/-]*\d)[A-Z]{0,4}[/-]?\d[\d/-]{3,}\b", re.I)
+_CASE_REF = re.compile(r"\b(?:case|ref(?:erence)?|file|client|child)\s*(?:ref(?:erence)?\s*)?"
+                       r"(?P<marker>no\.?|number|id|#|:)?(?:\s+is)?"
+                       r"\s*:?\s*(?=[A-Z\d/-]*\d)(?P<ref>[A-Z]{0,4}[/-]?\d[\d/-]{3,})\b", re.I)
+# Without "no.", "ref" or "#", a bare number after "case" or "child" is often a year or a count.
+_YEARISH = re.compile(r"(?:19|20)\d{2}(?:/\d{2})?$")
 _AGE = re.compile(r"\b(?:aged?\s+\d{1,2}|\d{1,2}[- ](?:years?|yrs?|months?)[- ]old|\d{1,2}yo)\b|\(\d{1,2}\)"
-                  # "Chloe Metcalfe, 15, ..." and "Megan Holt is 4 and ...": only ever beside a name
-                  r"|(?<=,\s)\d{1,2}(?=,)|\bis\s+\d{1,2}(?=\s+(?:and|but|now|today|this|so)\b|[,.;]|$)", re.I)
+                  # "Chloe Metcalfe, 15, ...", "Megan Holt is 4 and ...", "Kyle Evans, who is 14":
+                  # these count only beside a name
+                  r"|(?<=,\s)\d{1,2}(?=\s*(?:[,.;)]|$|\s+(?:and|but|has|is|was|lives)\b))"
+                  r"|\b(?:who\s+)?is\s+\d{1,2}(?=\s+(?:and|but|now|today|this|so|was|has)\b|[,.;]|$)", re.I)
+# An age straight after a capitalised pair names someone even when the name is not on the lists.
+_AGE_RIGHT_AFTER = re.compile(r"\s*(?:,\s*|\()?(?:aged?\s+\d{1,2}\b|\d{1,2}\s*(?:\)|,|yo\b|years?\s+old\b))", re.I)
+_NOT_NAME_WORDS = {"Child", "Children", "Young", "Person", "People", "Baby", "Boy", "Girl", "Sibling", "Mum", "Dad",
+                   "Mother", "Father", "Year", "Our", "The", "This", "That", "Case", "Family", "Team", "Group", "Cohort",
+                   "Looked", "After", "Care", "Leaver", "Leavers", "Unaccompanied", "Asylum", "Seeker", "Room",
+                   "Page", "Version", "Section", "Chapter", "Stage", "Key", "Under", "Over", "Aged", "Age", "Ages"}
 
 # --- names ----------------------------------------------------------------------------------
 
@@ -111,7 +135,8 @@ def _names() -> tuple[frozenset[str], frozenset[str]]:
 
 # A lookahead, so pairs overlap: in "About Jayden Walsh" both "About Jayden" and "Jayden Walsh"
 # are tried, and the sentence's first word cannot hide the name after it.
-_CAPITALISED_PAIR = re.compile(r"\b(?=(([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+([A-Z][a-z']+(?:-[A-Z][a-z]+)?)\b))")
+_NAME_WORD = r"(?:O'|Ma?c)?[A-Z][a-z']+(?:-[A-Z][a-z']+)?"
+_CAPITALISED_PAIR = re.compile(r"\b(?=((" + _NAME_WORD + r")\s+(" + _NAME_WORD + r"))\b)")
 
 
 def _person_names(text: str) -> list[tuple[int, int, str]]:
@@ -125,13 +150,41 @@ def _person_names(text: str) -> list[tuple[int, int, str]]:
             continue
         # Either half known is enough: a name only counts beside an age, a birth date, a school
         # or a case reference, and that context carries most of the weight.
-        if (first in first_names or last in surnames) and last not in _ORGANISATION_WORDS:
+        if last in _ORGANISATION_WORDS:
+            continue
+        known = first in first_names or last in surnames
+        if known or (first not in _NOT_NAME_WORDS and last not in _NOT_NAME_WORDS
+                     and _AGE_RIGHT_AFTER.match(text, end)):
             found.append((match.start(), end, match.group(1)))
     return found
 
 
+_LONGEST_DETAIL = 200  # no date, age, school or reference the patterns find is longer
+
+
 def _near(start: int, end: int, spans: list[tuple[int, int]], reach: int = 60) -> bool:
-    return any(s - reach <= end and start <= e + reach for s, e in spans)
+    """Is any span within `reach` characters? `spans` sorted by start; a window search, so a
+    text full of names and dates costs n log n, not n squared."""
+    i = bisect.bisect_left(spans, (start - reach - _LONGEST_DETAIL, -1))
+    while i < len(spans) and spans[i][0] <= end + reach:
+        if spans[i][1] >= start - reach:
+            return True
+        i += 1
+    return False
+
+
+class _Taken:
+    """Non-overlapping spans kept so far, sorted, for overlap tests in log time."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.spans, (start, float("inf")))
+        return (i > 0 and self.spans[i - 1][1] > start) or (i < len(self.spans) and self.spans[i][0] < end)
+
+    def add(self, start: int, end: int) -> None:
+        bisect.insort(self.spans, (start, end))
 
 
 # --- the one function -----------------------------------------------------------------------
@@ -159,20 +212,27 @@ def scan(text: str, local_terms: Iterable[tuple[str, str]] = ()) -> list[Finding
             add("ni_number", m.start(), m.end(), 1.0 if m.group(5) else 0.8)
     for m in _POSTCODE.finditer(text):
         add("postcode", m.start(), m.end(), 0.95)
-    taken = [(f.start, f.end) for f in findings]
+    taken = _Taken()
+    for f in findings:
+        if not taken.overlaps(f.start, f.start + 1):
+            taken.add(f.start, f.end)
     for m in _PHONE.finditer(text):
-        if not any(s <= m.start() < e for s, e in taken) and sum(ch.isdigit() for ch in m.group(0)) >= 10:
+        if not taken.overlaps(m.start(), m.start() + 1) and sum(ch.isdigit() for ch in m.group(0)) >= 10:
             add("phone", m.start(), m.end(), 0.9)
     for m in _EMAIL.finditer(text):
-        add("email", m.start(), m.end(), 1.0)
+        if m.group(1).lower() not in _ROLE_MAILBOXES:
+            add("email", m.start(), m.end(), 1.0)
     for m in _ADDRESS.finditer(text):
         add("address", m.start(), m.end(), 0.85)
 
     names = _person_names(text)
     name_spans = [(s, e) for s, e, _ in names]
     details: list[tuple[int, int]] = []
+    for m in _SHORT_BIRTH_DATE.finditer(text):
+        add("date_of_birth", m.start(1), m.end(1), 0.9)
+        details.append((m.start(1), m.end(1)))
     for m in _DATE.finditer(text):
-        if int(m.group(0)[-4:]) < _OLDEST_BIRTH_YEAR:
+        if int(_YEAR.search(m.group(0)).group(0)) < _OLDEST_BIRTH_YEAR:
             continue  # a theorist's or a law's date, not a family member's
         before = text[max(0, m.start() - 40):m.start()]
         if _BIRTH_CONTEXT.search(before) or _BIRTH_CONTEXT.search(text[m.end():m.end() + 15]):
@@ -188,9 +248,14 @@ def scan(text: str, local_terms: Iterable[tuple[str, str]] = ()) -> list[Finding
         add("school", m.start(), m.end(), 0.8)
         details.append((m.start(), m.end()))
     for m in _CASE_REF.finditer(text):
+        ref = m.group("ref")
+        if not m.group("marker") and not m.group(0).lower().startswith("ref") and (
+                _YEARISH.match(ref) or sum(ch.isdigit() for ch in ref) < 5):
+            continue
         add("case_reference", m.start(), m.end(), 0.85)
         details.append((m.start(), m.end()))
     details += [(m.start(), m.end()) for m in _AGE.finditer(text)]
+    details.sort()
     for start, end, _name in names:
         if _near(start, end, details):
             add("name_with_detail", start, end, 0.85)
@@ -234,7 +299,9 @@ def _local_findings(text: str, terms: tuple[tuple[str, str], ...]):
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per span: where two overlap, keep the more confident."""
     kept: list[Finding] = []
+    taken = _Taken()
     for finding in sorted(findings, key=lambda f: (-f.confidence, f.start)):
-        if not any(finding.start < k.end and k.start < finding.end for k in kept):
+        if not taken.overlaps(finding.start, finding.end):
+            taken.add(finding.start, finding.end)
             kept.append(finding)
     return kept

@@ -35,11 +35,13 @@ class ItemKind(enum.StrEnum):
     REPORT = "report"
     HELD_POST = "held_post"
     HELD_MESSAGE = "held_message"
+    HELD_EDIT = "held_edit"
     ACCOUNT = "account"
 
     @property
     def label(self) -> str:
         return {"report": "Report", "held_post": "Held post", "held_message": "Held chat message",
+                "held_edit": "Held edit",
                 "account": "Pending account"}[self.value]
 
 

@@ -57,6 +57,7 @@ class GuardOutcome(enum.StrEnum):
     WARNED = "warned"  # shown, and not (yet) sent
     CHANGED = "changed"  # sent after the author edited the text clear of findings
     POSTED_ANYWAY = "posted_anyway"  # sent as it was, held for a moderator
+    PUBLISHED_BY_MODERATOR = "moderator"  # sent as it was by a moderator of the space: published
 
 
 class GuardEvent(db.Model):

@@ -127,6 +127,13 @@ class Post(db.Model):
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     held_reason: Mapped[str] = mapped_column(Text, default="")
     rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An edit of a published post that waits for a moderator (privacy guard, watched word):
+    # readers keep seeing the published text; the author sees theirs is pending.
+    pending_body: Mapped[str | None] = mapped_column(Text)
+    pending_title: Mapped[str | None] = mapped_column(String(150))
+    pending_reason: Mapped[str] = mapped_column(Text, default="")
+    pending_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pending_rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined", innerjoin=True)
@@ -155,6 +162,9 @@ class PostRevision(db.Model):
     body: Mapped[str] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(String(150))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A version nobody but its author and moderators ever saw (written while held, or an
+    # author's text a moderator corrected before approving): kept for moderators only.
+    staff_only: Mapped[bool] = mapped_column(Boolean, default=False)
 
     editor: Mapped[User] = relationship(lazy="joined")
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from .. import policy
-from ..errors import ForumError
+from ..database import begin_write
+from ..errors import Invalid
 from ..extensions import db
 from ..models import GuardEvent, GuardOutcome, LocalTerm, TermKind, User, utcnow
 from ..models.types import ID_MAX
@@ -22,42 +23,48 @@ from ..privacy import LABELS, Finding, scan
 
 PRIVACY_REASON = "Possible identifying information: a moderator will read it before anyone else sees it."
 GUIDANCE_URL = "/guidance/anonymising"
-SURFACES = ("thread", "reply", "edit", "message")
+SURFACES = ("thread", "reply", "edit", "message", "session")
 
 
-class PrivacyWarning(ForumError):
+class PrivacyWarning(Invalid):
     """The text may identify a child or family: shown to the author, nothing is stored.
 
-    422: the request was understood, but it needs the author's decision before it can go.
+    422: the request was understood, but it needs the author's decision before it can go. An
+    Invalid, so every form that keeps the author's text on a refusal keeps it on this one too.
     """
 
     status = 422
 
-    def __init__(self, findings: dict[str, list[Finding]], warning_id: int | None) -> None:
+    def __init__(self, findings: dict[str, list[Finding]], warning_id: int | None, can_hold: bool = True) -> None:
         kinds = sorted({f.label for found in findings.values() for f in found})
         field = next(iter(findings))
-        super().__init__(
-            "This may identify a child or family. We found: " + "; ".join(kinds) + ". "
-            "Change the details (for example “Child A, aged 7” instead of a name), or choose "
-            "“post anyway” and a moderator will read it before anyone else sees it.",
-            field=field,
-        )
+        then = ("Change the details (for example “Child A, aged 7” instead of a name), or choose “post anyway” "
+                "and a moderator will read it before anyone else sees it." if can_hold else
+                "These details are shown to everyone invited and cannot wait for a moderator: please take "
+                "them out (for example “Child A, aged 7” instead of a name).")
+        super().__init__("This may identify a child or family. We found: " + "; ".join(kinds) + ". " + then,
+                         field=field)
         self.findings = findings
         self.warning_id = warning_id
+        self.can_hold = can_hold
 
     @property
     def details(self) -> dict:
-        return {"privacy": describe(self.findings, self.warning_id)}
+        return {"privacy": describe(self.findings, self.warning_id, self.can_hold)}
 
 
-def describe(findings: dict[str, list[Finding]], warning_id: int | None) -> dict:
+FINDINGS_SHOWN = 50  # per field: enough to act on; a pasted list of 2,000 postcodes need not echo back
+
+
+def describe(findings: dict[str, list[Finding]], warning_id: int | None, can_hold: bool = True) -> dict:
     """The wire form of a warning, the same for JSON, socket acks and the live check."""
     return {
         "warning_id": warning_id,
+        "post_anyway_allowed": can_hold,
         "guidance_url": GUIDANCE_URL,
         "fields": {
             name: [{"kind": f.kind, "label": f.label, "start": f.start, "end": f.end, "text": f.text,
-                    "confidence": f.confidence} for f in found]
+                    "confidence": f.confidence} for f in found[:FINDINGS_SHOWN]]
             for name, found in findings.items()
         },
     }
@@ -92,14 +99,13 @@ def _new_only(findings: dict[str, list[Finding]], before: dict[str, list[Finding
 
 
 def parse_warning_id(raw) -> int | None:
-    """The id a form or client sends back; anything that is not one is simply ignored."""
-    if isinstance(raw, bool):
+    """The id a form or client sends back (a whole number, or its digits as text); anything
+    else is simply ignored."""
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 10:
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int):
         return None
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        return None
-    return value if 0 < value <= ID_MAX else None
+    return raw if 0 < raw <= ID_MAX else None
 
 
 def _open_event(actor: User, warning_id) -> GuardEvent | None:
@@ -123,7 +129,8 @@ def _note(actor: User, event: GuardEvent | None, findings, authority_id, surface
 
 
 def check(actor: User, texts: dict[str, str], authority_id: int | None, *, surface: str,
-          post_anyway: bool = False, warning_id=None, previous: dict[str, str] | None = None) -> str | None:
+          post_anyway: bool = False, warning_id=None, previous: dict[str, str] | None = None,
+          can_hold: bool = True) -> str | None:
     """Screen texts about to be published: the reason to hold them, or None to publish.
 
     On an edit, `previous` holds the texts as they stand: details already in them (published,
@@ -132,7 +139,8 @@ def check(actor: User, texts: dict[str, str], authority_id: int | None, *, surfa
     Raises PrivacyWarning when something is found and the author has not chosen "post anyway".
     Before raising it rolls back whatever the caller had begun (nothing has been written yet:
     every caller checks before it writes) and records the warning in a transaction of its own,
-    so the count survives the refusal.
+    so the count survives the refusal. With `can_hold` False (texts that cannot wait for a
+    moderator, such as a session's agenda) there is no "post anyway": findings always refuse.
     """
     findings = scan_texts(actor, texts, authority_id)
     if previous and findings:
@@ -142,16 +150,17 @@ def check(actor: User, texts: dict[str, str], authority_id: int | None, *, surfa
         if event is not None:
             event.outcome, event.decided_at = GuardOutcome.CHANGED.value, utcnow()
         return None
-    if not post_anyway:
+    if not post_anyway or not can_hold:
         db.session.rollback()
+        begin_write()
         event = _note(actor, _open_event(actor, warning_id), findings, authority_id, surface)
         db.session.commit()
-        raise PrivacyWarning(findings, event.id)
+        raise PrivacyWarning(findings, event.id, can_hold)
     event = _note(actor, event, findings, authority_id, surface)
-    event.outcome, event.decided_at = GuardOutcome.POSTED_ANYWAY.value, utcnow()
-    if policy.moderates_space(actor, authority_id):
-        return None
-    return PRIVACY_REASON
+    moderator = policy.moderates_space(actor, authority_id)
+    event.outcome = (GuardOutcome.PUBLISHED_BY_MODERATOR if moderator else GuardOutcome.POSTED_ANYWAY).value
+    event.decided_at = utcnow()
+    return None if moderator else PRIVACY_REASON
 
 
 def preview(actor: User, texts: dict[str, str], authority_id: int | None, *, surface: str,
@@ -167,6 +176,7 @@ def preview(actor: User, texts: dict[str, str], authority_id: int | None, *, sur
         findings = _new_only(findings, scan_texts(actor, previous, authority_id))
     event_id = parse_warning_id(warning_id)
     if findings:
+        begin_write()  # two people typing at once must queue for SQLite's one writer, not fail
         event = _note(actor, _open_event(actor, warning_id), findings, authority_id, surface)
         db.session.commit()
         event_id = event.id
@@ -184,8 +194,10 @@ def item_findings(item, target) -> list[tuple[str, str, list[Finding]]]:
     from ..models import Message, Post
 
     if isinstance(target, Post):
-        texts = {"Title": target.thread.title} if target.is_opening else {}
-        texts["Post"] = target.body
+        pending = item.kind == "held_edit" and target.pending_body is not None
+        title = (target.pending_title or target.thread.title) if pending else target.thread.title
+        texts = {"Title": title} if target.is_opening else {}
+        texts["Post" if not pending else "The edit"] = target.pending_body if pending else target.body
         authority_id = target.thread.authority_id
     elif isinstance(target, Message):
         texts, authority_id = {"Message": target.body}, target.room.authority_id

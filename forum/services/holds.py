@@ -12,8 +12,9 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from .. import policy
+from ..content import RENDERER_VERSION, render_markdown
 from ..extensions import db
-from ..models import ItemKind, Post, Thread, User, utcnow
+from ..models import ItemKind, Post, PostRevision, Thread, User, utcnow
 from . import dispatch, notify, watchwords
 
 NEW_MEMBER_REASON = "A new member's first posts are read by a moderator before they appear."
@@ -71,18 +72,83 @@ def apply_approve(post: Post) -> dict:
     return {"before": {"held": True}, "after": {"held": False}, "subject_user_id": post.author_id}
 
 
-def apply_edit(post: Post, body: str, actor: User) -> dict:
-    """A moderator's correction before approving (names taken out, say): the earlier text is
-    kept in the post's history, visible to moderators, as with any edit."""
-    from ..content import RENDERER_VERSION, render_markdown
-    from ..models import PostRevision
-
-    before = post.body
-    db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body=before,
+def apply_edit(post: Post, body: str, actor: User, title: str | None = None) -> dict:
+    """A moderator's correction of a held post before approving (names taken out, say). The
+    author's text is kept in the post's history for moderators only: nobody else ever saw it."""
+    before = {"body": post.body}
+    db.session.add(PostRevision(post_id=post.id, editor_id=post.author_id, body=post.body, staff_only=True,
                                 title=post.thread.title if post.is_opening else None))
     post.body, post.body_html, post.renderer_version = body, render_markdown(body), RENDERER_VERSION
+    if title is not None and post.is_opening:
+        before["title"], post.thread.title = post.thread.title, title
+    return before
+
+
+# --- an edit of a published post, waiting ------------------------------------------------------
+
+
+def hold_edit(post: Post, body: str, title: str | None, reason: str) -> None:
+    """Keep an edit of a published post for a moderator; readers keep the published text."""
+    from .queue import Target, open_item
+
+    post.pending_body, post.pending_title, post.pending_reason = body, title, reason
+    post.pending_at, post.pending_rejected_at = utcnow(), None
+    thread = post.thread
+    target = Target("post", post.id, thread.authority_id, thread.topic_id,
+                    f"Edit of post {post.number} in “{thread.title}”", post.author_id, post)
+    open_item(ItemKind.HELD_EDIT.value, target)
+
+
+def clear_pending(post: Post, actor: User, resolution: str = "superseded") -> None:
+    """The author's newer edit replaces the one waiting: its queue item closes."""
+    from .queue import close_open_item
+
+    if post.pending_at is None:
+        return
+    post.pending_body = post.pending_title = None
+    post.pending_reason, post.pending_at, post.pending_rejected_at = "", None, None
+    close_open_item(ItemKind.HELD_EDIT.value, "post", post.id, actor, resolution,
+                    "The author changed it again before review.")
+
+
+def apply_edit_pending(post: Post, body: str, actor: User, title: str | None = None) -> dict:
+    """A moderator's correction of a waiting edit; the author's version stays for moderators."""
+    db.session.add(PostRevision(post_id=post.id, editor_id=post.author_id, body=post.pending_body or post.body,
+                                title=post.pending_title, staff_only=True))
+    before = {"body": post.pending_body}
+    post.pending_body = body
+    if title is not None and post.is_opening:
+        post.pending_title = title
+    return before
+
+
+def apply_approve_edit(post: Post) -> dict:
+    """Publish a waiting edit: the published text goes into the history, as with any edit."""
+    thread = post.thread
+    previous = post.body
+    db.session.add(PostRevision(post_id=post.id, editor_id=post.author_id, body=post.body,
+                                title=thread.title if post.is_opening else None))
+    post.body, post.body_html, post.renderer_version = (post.pending_body, render_markdown(post.pending_body),
+                                                        RENDERER_VERSION)
+    if post.pending_title and post.is_opening:
+        thread.title = post.pending_title
     post.edited_at, post.revision_count = utcnow(), post.revision_count + 1
-    return {"body": before}
+    post.pending_body = post.pending_title = None
+    post.pending_reason, post.pending_at, post.pending_rejected_at = "", None, None
+    text = f"Your edit in “{thread.title}” has been approved and is now visible."
+    notify.add([post.author], "held_approved", text, _post_url(post))
+    dispatch.moderation_email(post.author, "Your edit is approved", text, _post_url(post))
+    return {"before": {"held": True}, "after": {"held": False}, "subject_user_id": post.author_id,
+            "previous_body": previous}
+
+
+def apply_reject_edit(post: Post, reason: str) -> dict:
+    """Turn a waiting edit down: the published text stays; the author keeps theirs to rework."""
+    post.pending_rejected_at, post.pending_reason = utcnow(), reason
+    text = f"Your edit in “{post.thread.title}” was not approved: {reason}"
+    notify.add([post.author], "held_rejected", text, _post_url(post))
+    dispatch.moderation_email(post.author, "Your edit was not approved", text, _post_url(post))
+    return {"before": {"held": True}, "after": {"rejected": True}, "subject_user_id": post.author_id}
 
 
 def apply_reject(post: Post, reason: str) -> dict:

@@ -57,6 +57,8 @@ def add_term(actor: User, authority_id: int | None, term: str, kind: str) -> Loc
         raise Invalid("Choose what kind of term this is.", field="kind") from None
     if kind == TermKind.REFERENCE.value and "#" not in term:
         raise Invalid("A case-reference format needs # for each digit, for example WG-######.", field="term")
+    if kind != TermKind.REFERENCE.value and sum(ch.isalpha() for ch in term) < 3:
+        raise Invalid("A school or place needs at least three letters, so it matches only that name.", field="term")
     if kind == TermKind.REFERENCE.value and (set(term) <= {"#", " "} or term.count("#") < 3):
         raise Invalid("That format would match almost any number: give its letters or separators and at "
                       "least three digits, for example WG-######.", field="term")
@@ -95,13 +97,14 @@ class Report:
     warned: int = 0  # warnings shown, one per draft
     changed: int = 0  # ... after which the author changed the text and sent it
     posted_anyway: int = 0  # ... sent as it was, and held for a moderator
+    by_moderators: int = 0  # ... sent as it was by a moderator of the space, so published
     pending: int = 0  # ... not sent (yet): abandoned, or still being written
     by_kind: list[tuple[str, int]] = field(default_factory=list)
     by_surface: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def changed_share(self) -> str:
-        decided = self.changed + self.posted_anyway
+        decided = self.changed + self.posted_anyway + self.by_moderators
         return f"{100 * self.changed / decided:.0f}%" if decided else "–"
 
 
@@ -122,6 +125,8 @@ def report(actor: User, days: int = REPORT_DAYS) -> Report:
             result.changed += 1
         elif outcome == GuardOutcome.POSTED_ANYWAY.value:
             result.posted_anyway += 1
+        elif outcome == GuardOutcome.PUBLISHED_BY_MODERATOR.value:
+            result.by_moderators += 1
         else:
             result.pending += 1
         for kind in filter(None, kind_list.split(",")):

@@ -44,6 +44,7 @@ ACTIONS = {
     ("report", "user"): ("dismiss", "actioned"),
     ("held_post", "post"): ("approve", "edit_approve", "reject"),
     ("held_message", "message"): ("approve", "edit_approve", "reject"),
+    ("held_edit", "post"): ("approve", "edit_approve", "reject"),
     ("account", "user"): ("approve", "reject"),
 }
 ACTION_LABELS = {
@@ -288,10 +289,12 @@ def release(actor: User, item_id: int) -> QueueItem:
     return item
 
 
-def resolve(actor: User, item_id: int, action: str, reason: str, body: str | None = None) -> QueueItem:
+def resolve(actor: User, item_id: int, action: str, reason: str, body: str | None = None,
+            title: str | None = None) -> QueueItem:
     """Act on an item and close it, with one audit row; reporters are told the outcome.
 
-    `body` is the moderator's corrected text for "edit_approve" on a held post or message."""
+    `body` (and, for an opening post, `title`) is the moderator's corrected text for
+    "edit_approve" on a held post, edit or message."""
     from . import resolutions
     from .moderation import check_reason
 
@@ -307,7 +310,7 @@ def resolve(actor: User, item_id: int, action: str, reason: str, body: str | Non
     needs_reason = action not in ("dismiss", "approve", "edit_approve")
     reason = check_reason(reason, required=needs_reason)
     target = target_of(item)
-    details = resolutions.carry_out(actor, item, target, action, reason, body)
+    details = resolutions.carry_out(actor, item, target, action, reason, body, title)
     item.status, item.open_key = "resolved", None
     item.resolved_by_id, item.resolved_at = actor.id, utcnow()
     item.resolution, item.resolution_reason = action, reason
@@ -324,6 +327,8 @@ def resolve(actor: User, item_id: int, action: str, reason: str, body: str | Non
 
         if item.kind == ItemKind.HELD_POST.value:
             dispatch.after(dispatch.new_post, item.target_id)
+        elif item.kind == ItemKind.HELD_EDIT.value:  # a published post: only new mentions are news
+            dispatch.after(dispatch.mentions_added, item.target_id, details.get("previous_body", ""))
         elif item.kind == ItemKind.HELD_MESSAGE.value and details.get("announce"):
             dispatch.after(dispatch.new_message, item.target_id)
     return item

@@ -7,7 +7,8 @@ from ..models import Message, Post, QueueItem, Thread, User
 from . import holds
 
 
-def carry_out(actor: User, item: QueueItem, target, action: str, reason: str, body: str | None = None) -> dict:
+def carry_out(actor: User, item: QueueItem, target, action: str, reason: str, body: str | None = None,
+              title: str | None = None) -> dict:
     """Do `action` to `target`; returns audit details. Nothing is committed here."""
     from . import chat, chat_holds, moderation, staff_accounts, threads
 
@@ -17,19 +18,24 @@ def carry_out(actor: User, item: QueueItem, target, action: str, reason: str, bo
         raise Invalid("That has been removed already. Dismiss the item instead.")
     if action in ("dismiss", "actioned"):
         return {"subject_user_id": getattr(target, "author_id", None) or getattr(target, "id", None)}
+    if item.kind == "held_edit":
+        if action == "reject":
+            return holds.apply_reject_edit(target, reason)
+        edited = {}
+        if action == "edit_approve":
+            edited = holds.apply_edit_pending(target, threads.check_body(body or ""), actor, _title(target, title))
+        return _with_edit(holds.apply_approve_edit(target), edited, target)
     if item.kind in ("held_post", "held_message"):
         service = holds if item.kind == "held_post" else chat_holds
         if action == "reject":
             return service.apply_reject(target, reason)
         edited = {}
         if action == "edit_approve":
-            check = threads.check_body if item.kind == "held_post" else chat.check_body
-            edited = service.apply_edit(target, check(body or ""), actor)
-        details = service.apply_approve(target)
-        if edited:
-            details["before"] = {**details["before"], **edited}
-            details["after"] = {**details["after"], "body": target.body}
-        return details
+            if item.kind == "held_post":
+                edited = holds.apply_edit(target, threads.check_body(body or ""), actor, _title(target, title))
+            else:
+                edited = chat_holds.apply_edit(target, chat.check_body(body or ""), actor)
+        return _with_edit(service.apply_approve(target), edited, target)
     if item.kind == "account":
         return staff_accounts.apply_decision(actor, target, approve=action == "approve")
     if isinstance(target, Thread):
@@ -48,3 +54,20 @@ def carry_out(actor: User, item: QueueItem, target, action: str, reason: str, bo
         chat.apply_delete(target)
         return {"before": {"body": target.body}, "after": {"deleted": True}, "subject_user_id": target.author_id}
     raise Invalid("That action does not apply here.")
+
+
+def _title(post, title: str | None) -> str | None:
+    """A moderator's corrected title for an opening post, checked as any title is."""
+    from . import threads
+
+    if title is None or not post.is_opening:
+        return None
+    return threads.check_title(title)
+
+
+def _with_edit(details: dict, edited: dict, target) -> dict:
+    """Audit what a moderator changed before approving: the author's text and theirs."""
+    if edited:
+        details["before"] = {**details["before"], **edited}
+        details["after"] = {**details["after"], "body": target.body}
+    return details

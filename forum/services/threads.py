@@ -242,6 +242,9 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None, *,
     body_changed = text != post.body
     title_changed = new_title is not None and new_title != thread.title
     if not body_changed and not title_changed:
+        if post.pending_at is not None:  # back to the published text: the waiting edit is withdrawn
+            holds.clear_pending(post, actor, "withdrawn")
+            db.session.commit()
         return post
     # On an edit only watched words hold a post; being new holds first posts, not their edits.
     reasons = [r for r, changed in ((hold_reason, body_changed), (title_hold, title_changed))
@@ -251,31 +254,29 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None, *,
     previous = {"body": post.body} | ({"title": thread.title} if title_changed else {})
     hold_reason = guard.check(actor, texts, thread.authority_id, surface="edit", post_anyway=post_anyway,
                               warning_id=warning_id, previous=previous) or hold_reason
+    published = post.held_at is None
+    if published and hold_reason:
+        # Readers keep the published text; the edit waits for a moderator.
+        holds.hold_edit(post, text, new_title if title_changed else None, hold_reason)
+        db.session.commit()
+        return post
+    holds.clear_pending(post, actor)  # a clean edit supersedes one still waiting
     previous_body = post.body
     if actor.id != post.author_id:
         audit.record(actor, "edit_post", "post", post.id, before={"body": post.body, "title": thread.title},
                      after={"body": text, "title": new_title or thread.title},
                      subject_user_id=post.author_id, authority_id=thread.authority_id)
-    db.session.add(
-        PostRevision(
-            post_id=post.id,
-            editor_id=actor.id,
-            body=post.body,
-            title=thread.title if post.is_opening else None,
-        )
-    )
+    # A held post's versions were never seen by readers: its history is for moderators.
+    db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body=post.body, staff_only=not published,
+                                title=thread.title if post.is_opening else None))
     for key, value in _render(text).items():
         setattr(post, key, value)
-    post.edited_at = utcnow()
-    post.revision_count = post.revision_count + 1
+    if published:
+        post.edited_at = utcnow()
+        post.revision_count = post.revision_count + 1
     if new_title is not None:
         thread.title = new_title
-    if hold_reason and post.held_at is None:
-        if not post.is_opening and post.hidden_at is None and post.deleted_at is None:
-            db.session.execute(update(Thread).where(Thread.id == thread.id).values(reply_count=Thread.reply_count - 1))
-        db.session.flush()
-        holds.hold(post, hold_reason)
-    elif post.rejected_at is not None:
+    if post.rejected_at is not None:
         # A rejected post that its author has put right goes back to the queue, not out.
         post.rejected_at = None
         db.session.flush()
@@ -287,14 +288,15 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None, *,
 
 
 def revisions(actor: User, post_id: int) -> tuple[Post, list[PostRevision]]:
-    """A post's earlier versions, for whoever may read its text (not a hidden post's readers)."""
+    """A post's earlier versions, for whoever may read its text (not a hidden post's readers).
+    Versions nobody else saw (written while held) are for moderators of the space only."""
     post = get_post(actor, post_id)
     if not policy.can_see_post_body(actor, post):
         raise NotFound()
-    rows = db.session.execute(
-        select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())
-    ).scalars()
-    return post, list(rows)
+    query = select(PostRevision).where(PostRevision.post_id == post.id)
+    if not policy.moderates_space(actor, post.thread.authority_id):
+        query = query.where(PostRevision.staff_only.is_(False))
+    return post, list(db.session.scalars(query.order_by(PostRevision.id.desc())))
 
 
 def delete_post(actor: User, post_id: int, reason: str = "") -> Post:

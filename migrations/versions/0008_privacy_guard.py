@@ -1,7 +1,9 @@
 """privacy guard: held chat messages, local terms, guard events
 
 Messages gain a held state (only the author sees a held message until a moderator approves
-it); authorities gain local terms for the detector; each warning shown is counted.
+it); an edit of a published post can wait for a moderator while the published text stays up;
+versions nobody else saw are kept for moderators only; authorities gain local terms for the
+detector; each warning shown is counted.
 
 Revision ID: 0008
 Revises: 0007
@@ -52,6 +54,16 @@ def upgrade():
     with op.batch_alter_table('privacy_terms', schema=None) as batch_op:
         batch_op.create_index('ix_privacy_terms_authority', ['authority_id'], unique=False)
 
+    with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('pending_body', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('pending_title', sa.String(length=150), nullable=True))
+        batch_op.add_column(sa.Column('pending_reason', sa.Text(), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('pending_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('pending_rejected_at', sa.DateTime(), nullable=True))
+
+    with op.batch_alter_table('post_revisions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('staff_only', sa.Boolean(), nullable=False, server_default=sa.false()))
+
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.add_column(sa.Column('held_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('held_reason', sa.Text(), nullable=False, server_default=''))
@@ -61,6 +73,13 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('post_revisions', schema=None) as batch_op:
+        batch_op.drop_column('staff_only')
+
+    with op.batch_alter_table('posts', schema=None) as batch_op:
+        for column in ('pending_rejected_at', 'pending_at', 'pending_reason', 'pending_title', 'pending_body'):
+            batch_op.drop_column(column)
+
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.drop_column('published')
         batch_op.drop_column('rejected_at')

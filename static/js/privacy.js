@@ -72,12 +72,14 @@
     const status = form.querySelector("[data-privacy-status]");
     const warningInput = form.querySelector('input[name="privacy_warning"]');
     const spaceField = form.dataset.privacySpaceField ? document.getElementById(form.dataset.privacySpaceField) : null;
+    const authorityField = form.dataset.privacyAuthorityField ? document.getElementById(form.dataset.privacyAuthorityField) : null;
     let timer = null;
     let asked = 0;
     let lastCount = null;
 
     function where() {
-      if (spaceField) return { space: spaceField.value };
+      if (spaceField) return { space: spaceField.value }; // a space's slug ("network" for none)
+      if (authorityField) return { authority_id: Number(authorityField.value) || null }; // an id, 0 for none
       const id = form.dataset.privacyAuthority;
       return { authority_id: id ? Number(id) : null };
     }
@@ -135,7 +137,7 @@
       f.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, PAUSE_MS); });
       f.addEventListener("blur", () => { clearTimeout(timer); check(); });
     });
-    if (spaceField) spaceField.addEventListener("change", check);
+    [spaceField, authorityField].forEach((f) => { if (f) f.addEventListener("change", check); });
     form.practiceExchangePrivacy = { check, reset: () => show({ fields: {} }, {}) };
   }
 

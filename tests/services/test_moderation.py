@@ -454,14 +454,21 @@ def test_wildcards_match_in_linear_time_on_hostile_text(app, world, network_thre
     assert [h.found for h in watchwords.find("banana aaa aaaa aXaYaZa")] == ["aaaa", "aXaYaZa"]
 
 
-def test_editing_a_published_post_to_add_a_hold_word_holds_it(app, world, network_thread):
+def test_editing_a_published_post_to_add_a_hold_word_holds_the_edit_and_keeps_the_published_text(
+        app, world, network_thread):
     watchwords.add_word(world.moderator, "quux", "hold")
     post = reply_of(network_thread)
+    published = post.body
     threads.edit_post(world.lead, post.id, "edited now with quux inside")
     db.session.refresh(post)
-    assert post.held_at is not None
-    assert db.session.get(Thread, network_thread.id).reply_count == 0
-    assert queue.items(world.moderator, queue.QueueFilter(kind="held_post"))[0]
+    assert post.held_at is None and post.body == published and post.pending_body == "edited now with quux inside"
+    assert db.session.get(Thread, network_thread.id).reply_count == 1  # still there for readers
+    [item] = queue.items(world.moderator, queue.QueueFilter(kind="held_edit"))[0]
+    queue.resolve(world.moderator, item.id, "approve", "")
+    db.session.refresh(post)
+    assert post.body == "edited now with quux inside" and post.pending_at is None
+    _, history = threads.revisions(world.member, post.id)
+    assert [r.body for r in history] == [published]
 
 
 def test_held_first_posts_do_not_earn_the_next_one_a_pass(app, world, network_thread):

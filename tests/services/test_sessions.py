@@ -427,3 +427,31 @@ def test_muting_and_removing_are_in_the_audit_log(app, world, frozen, session):
     rows = db.session.execute(select(AuditEntry.action, AuditEntry.actor_id, AuditEntry.subject_user_id)
                               .order_by(AuditEntry.id)).all()
     assert rows == [("session_mute", world.lead.id, world.member.id), ("session_remove", world.lead.id, world.member.id)]
+
+
+# --- the privacy guard in sessions ------------------------------------------------------------
+
+FLAGGED_AGENDA = "1. Welcome\n2. Jayden Walsh, aged 7: NHS 943 476 5919"
+
+
+def test_session_details_that_may_identify_someone_are_refused_with_no_post_anyway(app, world, frozen):
+    from forum.services.guard import PrivacyWarning
+
+    with pytest.raises(PrivacyWarning) as refused:
+        sessions.schedule(world.lead, form(world, agenda=FLAGGED_AGENDA))
+    assert refused.value.status == 422 and not refused.value.can_hold
+    assert refused.value.details["privacy"]["post_anyway_allowed"] is False
+    assert "cannot wait for a moderator" in refused.value.message
+    assert db.session.scalar(select(func.count(PeerSession.id))) == 0
+
+
+def test_held_messages_stay_out_of_the_transcript_and_cannot_be_pinned(app, world, frozen, session):
+    frozen.set(at(session, minutes=1))
+    chat.send_message(world.member, session.room_id, "Plain words", "sess-client-0001")
+    held, _ = chat.send_message(world.member, session.room_id, "NHS 943 476 5919", "sess-client-0002",
+                                post_anyway=True)
+    _, messages = sessions.transcript(world.lead, session.id)
+    assert [m.body for m in messages] == ["Plain words"]
+    assert "943 476 5919" not in sessions.transcript_markdown(world.lead, session.id)
+    with pytest.raises(Invalid, match="waiting for a moderator"):
+        sessions.pin_message(world.lead, session.id, held.id)

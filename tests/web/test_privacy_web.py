@@ -215,3 +215,23 @@ def test_the_live_check_on_an_edit_shows_only_what_the_edit_adds(browser, world)
     assert [f["kind"] for f in answer.get_json()["privacy"]["fields"]["body"]] == ["phone"]
     other = api(browser, "/api/privacy/check", {"texts": {"body": text}, "surface": "edit", "post_id": 10**12})
     assert len(other.get_json()["privacy"]["fields"]["body"]) == 2  # nothing to compare with: all shown
+
+
+def test_odd_numbers_in_the_json_api_are_a_400_never_a_500(browser, world):
+    thread = start(world.member, world.topic.id, title="Advice on contact")
+    browser.sign_in(world.outsider)
+    for warning_id in (1e308, -5, "12abc", [1], {"a": 1}, "99999999999999999999"):
+        response = api(browser, f"/api/threads/{thread.id}/replies", {"body": FLAGGED, "warning_id": warning_id})
+        assert response.status_code == 422, warning_id  # ignored: the warning is given afresh
+    huge = api(browser, "/api/threads", {"topic_id": 10**20, "space": "network", "kind": "question",
+                                         "title": "A fine title", "body": "Fine"})
+    assert huge.status_code == 400
+    infinity = browser.client.post(f"/api/threads/{thread.id}/replies", data='{"body": "Hi", "warning_id": Infinity}',
+                                   content_type="application/json", headers={"X-CSRFToken": browser.token})
+    assert infinity.status_code in (201, 400)
+
+
+def test_a_local_place_needs_letters_so_it_cannot_flag_every_number(browser, world):
+    browser.sign_in(world.moderator)
+    response = browser.post("/moderation/privacy", {"authority": "network", "term": "###", "kind": "place"})
+    assert response.status_code == 400 and "three letters" in body_text(response)

@@ -108,8 +108,10 @@ def transcript(actor: User, session_id: int):
     session = get_session(actor, session_id)
     if not may_enter(actor, session):
         raise NotFound("We could not find that session.")
+    # Held messages are not part of the record until approved (a held edit: its earlier text
+    # was seen, but the record shows neither until a moderator decides).
     messages = list(db.session.scalars(
-        select(Message).where(Message.room_id == session.room_id).order_by(Message.seq)
+        select(Message).where(Message.room_id == session.room_id, Message.held_at.is_(None)).order_by(Message.seq)
     ))
     return session, messages
 
@@ -129,7 +131,7 @@ def transcript_markdown(actor: User, session_id: int) -> str:
     return "\n".join(lines)
 
 
-def publish_summary(actor: User, session_id: int, body: str):
+def publish_summary(actor: User, session_id: int, body: str, *, post_anyway: bool = False, warning_id=None):
     """The host publishes a summary as a practice-share thread linked to the session."""
     from .. import threads
 
@@ -144,6 +146,7 @@ def publish_summary(actor: User, session_id: int, body: str):
         authority_id=session.authority_id if session.partner_only else None,
         kind="practice", title=f"Session summary: {session.title}"[:TITLE_MAX],
         body=(body or "") + SUMMARY_FOOTER.format(title=session.title), tags="peer-session",
+        post_anyway=post_anyway, warning_id=warning_id,
     ))
     begin_write()
     session = db.session.get(PeerSession, session.id)

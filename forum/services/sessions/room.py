@@ -86,6 +86,8 @@ def pin_message(actor: User, session_id: int, message_id: int | None) -> PeerSes
         message = db.session.get(Message, message_id) if isinstance(message_id, int) else None
         if message is None or message.room_id != session.room_id or message.deleted_at is not None:
             raise Invalid("Pin a message from this session's room.")
+        if message.held_at is not None:
+            raise Invalid("That message is waiting for a moderator: it can be pinned once it is approved.")
     session.room.pinned_message_id = message_id
     db.session.commit()
     _announce_state(session)
@@ -101,6 +103,8 @@ def post_agenda(actor: User, session_id: int):
         raise Invalid("This session has no agenda to pin. Add one by editing the session.")
     db.session.commit()
     message, _ = chat.send_message(actor, session.room_id, "**Agenda**\n\n" + session.agenda)
+    if message.held_at is not None:  # a watched word held it: pin it when it is approved
+        raise Invalid("The agenda is waiting for a moderator (it uses a watched word), so it is not pinned yet.")
     pin_message(actor, session_id, message.id)
     return message
 

@@ -93,9 +93,16 @@ def _check_form(actor: User, form: SessionForm, editing: PeerSession | None = No
             raise Invalid(f"@{user.username} cannot see a partner-only session of this authority.", field="cohosts")
         if user.id != actor.id and user not in cohosts:
             cohosts.append(user)
+    from .. import guard
+
+    texts = {"title": title, "description": storable_text(form.description or ""),
+             "agenda": storable_text(form.agenda or "")}
+    # Shown to everyone invited, in emails and calendars: no "post anyway" for these.
+    guard.check(actor, texts, form.authority_id, surface="session", can_hold=False,
+                previous={"title": editing.title, "description": editing.description,
+                          "agenda": editing.agenda} if editing else None)
     return {
-        "title": title, "description": storable_text(form.description or ""),
-        "agenda": storable_text(form.agenda or ""),
+        "title": title, "description": texts["description"], "agenda": texts["agenda"],
         "topic_id": topic.id, "authority_id": form.authority_id, "partner_only": bool(form.partner_only),
         "starts_at": starts_at, "ends_at": starts_at + timedelta(minutes=form.duration_minutes),
         "capacity": form.capacity, "cohosts": cohosts,

@@ -83,8 +83,9 @@ def _space(raw) -> int | None:
 def start_thread():
     data = _payload()
     topic_id = data.get("topic_id")
-    if topic_id is not None and (isinstance(topic_id, bool) or not isinstance(topic_id, int)):
-        raise Invalid("'topic_id' must be a whole number.", field="topic")
+    if topic_id is not None and (isinstance(topic_id, bool) or not isinstance(topic_id, int)
+                                 or not 0 < topic_id <= ID_MAX):
+        raise Invalid("'topic_id' must be a topic's id.", field="topic")
     thread = threads.start_thread(current_user, threads.NewThread(
         topic_id=topic_id, authority_id=_space(data.get("space")), kind=_text(data, "kind"),
         title=_text(data, "title"), body=_text(data, "body"), tags=_text(data, "tags", required=False),
@@ -121,8 +122,10 @@ def privacy_check():
     data = _payload()
     texts = data.get("texts")
     if not isinstance(texts, dict) or not texts or len(texts) > 4 or not all(
-            isinstance(k, str) and isinstance(v, str) and len(v) <= threads.BODY_MAX for k, v in texts.items()):
+            isinstance(k, str) and len(k) <= 40 and isinstance(v, str) for k, v in texts.items()):
         raise Invalid("'texts' must map up to four field names to text.")
+    if sum(len(v) for v in texts.values()) > threads.BODY_MAX + threads.TITLE_MAX:
+        raise Invalid(f"Check up to {threads.BODY_MAX:,} characters at a time.")
     surface = data.get("surface")
     if surface not in guard.SURFACES:
         raise Invalid("'surface' must be one of: " + ", ".join(guard.SURFACES) + ".")
@@ -132,7 +135,7 @@ def privacy_check():
     elif authority_id is not None and (isinstance(authority_id, bool) or not isinstance(authority_id, int)
                                        or not policy.can_read_space(current_user, authority_id)):
         authority_id = None  # another authority's terms are not the writer's to probe
-    ratelimit.check("privacy-check", current_user.id, "120/minute",
+    ratelimit.check("privacy-check", current_user.id, "60/minute",
                     "Checking too often: wait a moment and the check will run again.")
     return jsonify({"privacy": guard.preview(current_user, texts, authority_id, surface=surface,
                                              warning_id=data.get("warning_id"), previous=_editing(data))})

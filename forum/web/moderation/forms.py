@@ -34,6 +34,8 @@ class ResolveForm(FlaskForm):
         validators=[Length(max=REASON_MAX, message=f"Keep the reason to {REASON_MAX:,} characters or fewer.")],
         description="Needed for every action except dismissing or approving. " + REASON_HINT,
     )
+    title = StringField("Title as it will be published",
+                        description="Used only with “Approve with my edits”, on the opening post of a thread.")
     body = TextAreaField(
         "Text as it will be published",
         description="Used only with “Approve with my edits”: take out names and other details, then approve. "

@@ -100,19 +100,26 @@ def item(item_id: int):
     found = queue.get_item(current_user, item_id)
     target = queue.target_of(found)
     form = _resolve_form(found)
-    editable = found.kind in ("held_post", "held_message") and target is not None
+    editable = found.kind in ("held_post", "held_message", "held_edit") and target is not None
+    edits_title = editable and found.target_kind == "post" and target.is_opening
     if request.method == "GET" and editable:
-        form.body.data = target.body
+        pending = found.kind == "held_edit"
+        form.body.data = target.pending_body if pending else target.body
+        if edits_title:
+            form.title.data = (target.pending_title if pending else None) or target.thread.title
     if form.validate_on_submit():
+        approving_edits = form.action.data == "edit_approve"
         try:
             queue.resolve(current_user, found.id, form.action.data, form.reason.data or "",
-                          body=form.body.data if form.action.data == "edit_approve" else None)
+                          body=form.body.data if approving_edits else None,
+                          title=form.title.data if approving_edits and edits_title else None)
         except ForumError as error:
             attach_error(form, error)
         else:
             flash("Resolved. The action is in the audit log.", "success")
             return redirect(url_for("moderation.queue_page"))
     return render_template("moderation/item.html", item=found, target=target, form=form, editable=editable,
+                           edits_title=edits_title,
                            privacy=guard.item_findings(found, target), action=ActionForm()), form_status(form)
 
 

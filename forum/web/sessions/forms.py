@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..fields import ChoiceField
+from ..fields import ChoiceField, PrivacyFields
 
 
 class SessionForm(FlaskForm):
@@ -30,7 +30,7 @@ class CancelForm(FlaskForm):
                                        Length(max=1000, message="Keep the reason to 1,000 characters or fewer.")])
 
 
-class SummaryForm(FlaskForm):
+class SummaryForm(PrivacyFields, FlaskForm):
     body = TextAreaField("Summary", validators=[DataRequired("Write the summary.")],
                          description="Published as a practice-share thread linked to this session. Up to 19,800 characters. "
                          "Never name a child or family.")

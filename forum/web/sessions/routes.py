@@ -107,7 +107,7 @@ def _host_form(session_id: int, form, name: str, do):
             return do(session), None
         except Invalid as error:
             attach_error(form, error)
-    return None, _details_page(session, 400, **{name: form})
+    return None, _details_page(session, form_status(form) if form.is_submitted() else 400, **{name: form})
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -278,7 +278,9 @@ def transcript_markdown(session_id: int):
 def summary(session_id: int):
     form = SummaryForm()
     thread, page = _host_form(session_id, form, "summary_form",
-                              lambda s: sessions.publish_summary(current_user, s.id, form.body.data))
+                              lambda s: sessions.publish_summary(current_user, s.id, form.body.data,
+                                                                 post_anyway=form.post_anyway.data,
+                                                                 warning_id=form.privacy_warning.data))
     if page:
         return page
     return redirect(url_for("threads.show", thread_id=thread.id))

@@ -145,9 +145,9 @@ def edit(post_id: int):
     post = threads.get_post(current_user, post_id)
     policy.require(policy.can_edit_post(current_user, post), "You cannot edit this post.")
     form = EditPostForm(obj=None)
-    if request.method == "GET":
-        form.body.data = post.body
-        form.title.data = post.thread.title
+    if request.method == "GET":  # an edit waiting for review is what its author goes on with
+        form.body.data = post.pending_body if post.pending_at else post.body
+        form.title.data = (post.pending_title if post.pending_at else None) or post.thread.title
     preview = None
     if form.validate_on_submit():
         if form.preview.data:
@@ -161,7 +161,11 @@ def edit(post_id: int):
             except ForumError as error:
                 attach_error(form, error)
             else:
-                flash("Your changes have been saved.", "success")
+                if post.pending_at:
+                    flash("Your edit is waiting for a moderator. Until it is approved, readers see the "
+                          "earlier version.", "info")
+                else:
+                    flash("Your changes have been saved.", "success")
                 return redirect(post_url(post))
     status = form_status(form)
     return render_template("threads/edit.html", post=post, form=form, preview=preview), status
