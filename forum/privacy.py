@@ -254,11 +254,12 @@ def scan(text: str, local_terms: Iterable[tuple[str, str]] = ()) -> list[Finding
             continue
         add("case_reference", m.start(), m.end(), 0.85)
         details.append((m.start(), m.end()))
-    details += [(m.start(), m.end()) for m in _AGE.finditer(text)]
-    details.sort()
-    for start, end, _name in names:
-        if _near(start, end, details):
-            add("name_with_detail", start, end, 0.85)
+    if names:  # ages matter only beside a name: most posts have none, and skip this scan
+        details += [(m.start(), m.end()) for m in _AGE.finditer(text)]
+        details.sort()
+        for start, end, _name in names:
+            if _near(start, end, details):
+                add("name_with_detail", start, end, 0.85)
     if local_terms:
         for kind, start, end in _local_findings(text, tuple(local_terms)):
             add(kind, start, end, 0.9)
