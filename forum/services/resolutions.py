@@ -48,6 +48,7 @@ def carry_out(actor: User, item: QueueItem, target, action: str, reason: str, bo
         if action == "hide":
             moderation.apply_hide(actor, target, reason)
             return {"before": {"hidden": False}, "after": {"hidden": True}, "subject_user_id": target.author_id}
+        holds.clear_pending(target, actor, "deleted")
         threads.apply_delete(target)
         return {"before": {"deleted": False}, "after": {"deleted": True}, "subject_user_id": target.author_id}
     if isinstance(target, Message):

@@ -308,6 +308,7 @@ def delete_post(actor: User, post_id: int, reason: str = "") -> Post:
         audit.record(actor, "delete_post", "post", post.id, reason=" ".join((reason or "").split())[:1000],
                      before={"deleted": False}, after={"deleted": True},
                      subject_user_id=post.author_id, authority_id=post.thread.authority_id)
+    holds.clear_pending(post, actor, "deleted")  # nothing left to approve
     apply_delete(post)
     db.session.commit()
     return post

@@ -447,3 +447,12 @@ def test_a_held_post_or_message_is_emailed_to_nobody_until_approved(app, world, 
     queue.resolve(world.moderator, item.id, "approve", "")
     mentions = [m for m in wait_for(smtp, 1) if "mentioned you" in m["Subject"]]
     assert [m["To"] for m in mentions] == [world.lead.email]
+
+
+def test_deleting_a_post_with_an_edit_waiting_closes_its_queue_item(app, world, thread):
+    post = threads.reply(world.outsider, thread.id, "We tried a family group conference.")
+    threads.edit_post(world.outsider, post.id, f"We tried an FGC. {FLAGGED}", post_anyway=True)
+    threads.delete_post(world.outsider, post.id)
+    item = db.session.scalar(select(QueueItem).where(QueueItem.kind == "held_edit"))
+    assert item.status == "resolved" and item.resolution == "deleted"
+    assert db.session.get(Post, post.id).pending_body is None
