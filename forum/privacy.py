@@ -85,8 +85,10 @@ _STREET = ("road|rd|street|st|avenue|ave|lane|close|drive|way|crescent|grove|pla
            "row|mews|square|hill|view|park")
 _ADDRESS = re.compile(r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z']+\s+){1,3}(?:" + _STREET.title().replace("|", "|")
                       + r")\b\.?")
+# Repetitions are bounded ({1,3}, {0,2}): an unbounded run of kind words ("High High High...")
+# made every start position scan to the end of the text, which is quadratic.
 _SCHOOL = re.compile(r"\b(?:St\.?\s+)?(?:[A-Z][a-z']+\s+){1,3}(?:(?:Primary|Junior|Infant|Infants|High|Secondary|"
-                     r"Grammar|Community|C of E|CE|RC|Catholic)\s+)*(?:School|Academy)\b"
+                     r"Grammar|Community|C of E|CE|RC|Catholic)\s+){0,2}(?:School|Academy)\b"
                      # "St Mary's Primary", "Oakfield Nursery": a name word, then the school's kind
                      r"|\b(?:St\.?\s+)?(?:[A-Z][a-z']+\s+){1,2}(?:Primary|Nursery|Infants)\b(?!\s+(?:School|Academy))")
 _SCHOOL_WORDS_NOT_NAMES = {"The", "A", "Our", "Their", "His", "Her", "This", "That", "Local", "Primary", "Secondary",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .chat import Room
 from .spaces import Authority, Topic
+from .threads import Thread
 from .types import UTCDateTime, utcnow
 from .users import User
 
@@ -55,6 +56,7 @@ class PeerSession(db.Model):
     host: Mapped[User] = relationship(lazy="joined", innerjoin=True)
     room: Mapped[Room] = relationship(lazy="joined", innerjoin=True)
     cohosts: Mapped[list[User]] = relationship(secondary="session_cohosts", lazy="selectin")
+    summary_thread: Mapped[Thread | None] = relationship(lazy="select")
 
     OPEN_EARLY = timedelta(minutes=15)
     MAX_EXTENSION_MINUTES = 30

@@ -92,6 +92,13 @@ class Thread(db.Model):
     tags: Mapped[list[Tag]] = relationship(secondary=thread_tags, order_by=Tag.name)
 
     @property
+    def opening_post(self) -> Post | None:
+        """Post number 1 (one query; for pages that show a single thread's state)."""
+        from sqlalchemy import select
+
+        return db.session.scalar(select(Post).where(Post.thread_id == self.id, Post.number == 1))
+
+    @property
     def kind_enum(self) -> ThreadKind:
         return ThreadKind(self.kind)
 

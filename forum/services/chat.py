@@ -234,6 +234,8 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
         reply_to = db.session.get(Message, reply_to_id)
         if reply_to is None or reply_to.room_id != room.id or not visible_text(reply_to, actor):
             raise Invalid("That reply is not to a message in this room.")
+        if reply_to.held_at is not None:  # even its author's: a reply would point others at it
+            raise Invalid("That message is waiting for a moderator: you can reply to it once it is approved.")
     now = utcnow()
     if hold_reason:
         # A held message takes its place in the room's order but no change number: nobody
@@ -266,6 +268,8 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
         from .chat_holds import queue_message
 
         queue_message(message)
+        # The author's other tabs hear of it on their own channel; the room hears nothing.
+        realtime.emit_after_commit("chat:message", serialize(message, actor), realtime.user_room(actor.id))
         db.session.commit()
         return message, True
     realtime.emit_after_commit("chat:message", serialize(message), realtime.chat_room(room.id))
@@ -324,9 +328,16 @@ def edit_message(actor: User, message_id, body, *, post_anyway: bool = False, wa
     text, hold_reason = screen_message(actor, message.room, check_body(body))
     if text == message.body:
         return message
+    # A message others have read cannot be swapped for words a moderator has not: its edit
+    # cannot wait for review, so findings refuse it, and so does a watched "hold" word.
     hold_reason = guard.check(actor, {"body": text}, message.room.authority_id, surface="edit",
                               post_anyway=post_anyway, warning_id=warning_id,
-                              previous={"body": message.body}) or hold_reason
+                              previous={"body": message.body}, can_hold=not message.published,
+                              why_not="People have read this message, so an edit to it cannot wait for a "
+                                      "moderator: delete it and send a new one if you need to.") or hold_reason
+    if hold_reason and message.published:
+        raise Invalid("This edit uses a word staff review first, and a message people have read cannot wait "
+                      "for review. Reword it, or delete the message and send a new one.")
     if message.held_at is not None and message.rejected_at is None:
         hold_reason = hold_reason or message.held_reason  # still waiting: it stays held
     if message.published:  # one nobody else has seen changes without a trace for them
@@ -366,16 +377,21 @@ def delete_message(actor: User, message_id) -> Message:
         audit.record(actor, "delete_message", "message", message.id, before={"body": message.body},
                      after={"deleted": True}, subject_user_id=message.author_id,
                      authority_id=message.room.authority_id)
-    apply_delete(message)
+    apply_delete(message, actor)
     db.session.commit()
     return message
 
 
-def apply_delete(message: Message) -> None:
+def apply_delete(message: Message, actor: User | None = None) -> None:
     """Delete in the caller's transaction; every open client drops it once that commits.
 
     A message held as it was sent was never seen by anyone else: it goes without a trace."""
     message.deleted_at = utcnow()
+    if message.held_at is not None:
+        from .queue import close_open_item
+
+        close_open_item("held_message", "message", message.id, actor or message.author, "deleted",
+                        "Deleted before review.")
     if not message.published:
         db.session.flush()
         return

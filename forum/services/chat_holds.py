@@ -55,6 +55,8 @@ def apply_reject(message: Message, reason: str) -> dict:
     from ..models import utcnow
 
     message.rejected_at, message.held_reason = utcnow(), reason
+    db.session.flush()
+    realtime.emit_after_commit("chat:update", serialize(message, message.author), realtime.user_room(message.author_id))
     text = f"Your message in {message.room.name} was not approved: {reason}"
     notify.add([message.author], "held_rejected", text, _url(message))
     dispatch.moderation_email(message.author, "Your message was not approved", text, _url(message))
@@ -64,11 +66,10 @@ def apply_reject(message: Message, reason: str) -> dict:
 def apply_edit(message: Message, body: str, actor) -> dict:
     """A moderator's correction before approving: the text as it will be published."""
     from ..content import RENDERER_VERSION, render_markdown
-    from ..models import utcnow
 
     before = message.body
-    message.body, message.body_html = body, render_markdown(body)
-    message.renderer_version, message.edited_at = RENDERER_VERSION, utcnow()
+    # Not marked "(edited)": it is first published as the moderator leaves it.
+    message.body, message.body_html, message.renderer_version = body, render_markdown(body), RENDERER_VERSION
     return {"body": before}
 
 

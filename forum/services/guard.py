@@ -35,13 +35,14 @@ class PrivacyWarning(Invalid):
 
     status = 422
 
-    def __init__(self, findings: dict[str, list[Finding]], warning_id: int | None, can_hold: bool = True) -> None:
+    def __init__(self, findings: dict[str, list[Finding]], warning_id: int | None, can_hold: bool = True,
+                 why_not: str = "") -> None:
         kinds = sorted({f.label for found in findings.values() for f in found})
         field = next(iter(findings))
         then = ("Change the details (for example “Child A, aged 7” instead of a name), or choose “post anyway” "
                 "and a moderator will read it before anyone else sees it." if can_hold else
-                "These details are shown to everyone invited and cannot wait for a moderator: please take "
-                "them out (for example “Child A, aged 7” instead of a name).")
+                (why_not or "These details are shown to everyone invited and cannot wait for a moderator.")
+                + " Please take them out (for example “Child A, aged 7” instead of a name).")
         super().__init__("This may identify a child or family. We found: " + "; ".join(kinds) + ". " + then,
                          field=field)
         self.findings = findings
@@ -130,7 +131,7 @@ def _note(actor: User, event: GuardEvent | None, findings, authority_id, surface
 
 def check(actor: User, texts: dict[str, str], authority_id: int | None, *, surface: str,
           post_anyway: bool = False, warning_id=None, previous: dict[str, str] | None = None,
-          can_hold: bool = True) -> str | None:
+          can_hold: bool = True, why_not: str = "") -> str | None:
     """Screen texts about to be published: the reason to hold them, or None to publish.
 
     On an edit, `previous` holds the texts as they stand: details already in them (published,
@@ -155,7 +156,7 @@ def check(actor: User, texts: dict[str, str], authority_id: int | None, *, surfa
         begin_write()
         event = _note(actor, _open_event(actor, warning_id), findings, authority_id, surface)
         db.session.commit()
-        raise PrivacyWarning(findings, event.id, can_hold)
+        raise PrivacyWarning(findings, event.id, can_hold, why_not)
     event = _note(actor, event, findings, authority_id, surface)
     moderator = policy.moderates_space(actor, authority_id)
     event.outcome = (GuardOutcome.PUBLISHED_BY_MODERATOR if moderator else GuardOutcome.POSTED_ANYWAY).value

@@ -108,7 +108,9 @@ def clear_pending(post: Post, actor: User, resolution: str = "superseded") -> No
     post.pending_body = post.pending_title = None
     post.pending_reason, post.pending_at, post.pending_rejected_at = "", None, None
     close_open_item(ItemKind.HELD_EDIT.value, "post", post.id, actor, resolution,
-                    "The author changed it again before review.")
+                    {"superseded": "The author changed it again before review.",
+                     "withdrawn": "The author went back to the published text.",
+                     "deleted": "The post was deleted before review."}.get(resolution, ""))
 
 
 def apply_edit_pending(post: Post, body: str, actor: User, title: str | None = None) -> dict:

@@ -22,6 +22,9 @@ from ..privacy import LABELS
 from . import audit
 
 TERM_MAX = 100
+# Words that would flag ordinary practice talk if watched as a place or school.
+_TOO_COMMON = {"school", "schools", "primary", "nursery", "academy", "street", "house", "family", "children",
+               "council", "social", "worker", "other", "there", "their", "where", "which", "about"}
 TERMS_PER_AUTHORITY = 500
 REPORT_DAYS = 90
 
@@ -57,11 +60,12 @@ def add_term(actor: User, authority_id: int | None, term: str, kind: str) -> Loc
         raise Invalid("Choose what kind of term this is.", field="kind") from None
     if kind == TermKind.REFERENCE.value and "#" not in term:
         raise Invalid("A case-reference format needs # for each digit, for example WG-######.", field="term")
-    if kind != TermKind.REFERENCE.value and sum(ch.isalpha() for ch in term) < 3:
-        raise Invalid("A school or place needs at least three letters, so it matches only that name.", field="term")
-    if kind == TermKind.REFERENCE.value and (set(term) <= {"#", " "} or term.count("#") < 3):
-        raise Invalid("That format would match almost any number: give its letters or separators and at "
-                      "least three digits, for example WG-######.", field="term")
+    if kind != TermKind.REFERENCE.value and (sum(ch.isalpha() for ch in term) < 5 or term.lower() in _TOO_COMMON):
+        raise Invalid("Give the school or place's own name (five letters or more), so it matches only that "
+                      "name and not ordinary words.", field="term")
+    if kind == TermKind.REFERENCE.value and (sum(ch.isalpha() for ch in term) < 2 or term.count("#") < 3):
+        raise Invalid("A case-reference format needs its letters and at least three digits, for example "
+                      "WG-######: without letters it would match ordinary numbers and dates.", field="term")
     existing = db.session.scalar(select(LocalTerm).where(
         LocalTerm.authority_id.is_(None) if authority_id is None else LocalTerm.authority_id == authority_id,
         func.lower(LocalTerm.term) == term.lower()))

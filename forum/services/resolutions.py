@@ -18,6 +18,10 @@ def carry_out(actor: User, item: QueueItem, target, action: str, reason: str, bo
         raise Invalid("That has been removed already. Dismiss the item instead.")
     if action in ("dismiss", "actioned"):
         return {"subject_user_id": getattr(target, "author_id", None) or getattr(target, "id", None)}
+    if item.kind in ("held_post", "held_message", "held_edit") and getattr(target, "deleted_at", None):
+        if action == "reject":
+            return {"subject_user_id": target.author_id}
+        raise Invalid("Its author deleted it before review: reject it to close the item.")
     if item.kind == "held_edit":
         if action == "reject":
             return holds.apply_reject_edit(target, reason)
@@ -52,7 +56,7 @@ def carry_out(actor: User, item: QueueItem, target, action: str, reason: str, bo
         threads.apply_delete(target)
         return {"before": {"deleted": False}, "after": {"deleted": True}, "subject_user_id": target.author_id}
     if isinstance(target, Message):
-        chat.apply_delete(target)
+        chat.apply_delete(target, actor)
         return {"before": {"body": target.body}, "after": {"deleted": True}, "subject_user_id": target.author_id}
     raise Invalid("That action does not apply here.")
 

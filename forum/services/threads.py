@@ -125,7 +125,8 @@ def start_thread(actor: User, data: NewThread) -> Thread:
     title, title_hold = holds.screen_post(actor, check_title(data.title), data.authority_id, field="title")
     body, hold_reason = holds.screen_post(actor, check_body(data.body), data.authority_id)
     tags = parse_tags(data.tags)
-    privacy = guard.check(actor, {"title": title, "body": body}, data.authority_id, surface="thread",
+    privacy = guard.check(actor, {"title": title, "body": body, "tags": ", ".join(tags)}, data.authority_id,
+                          surface="thread",
                           post_anyway=data.post_anyway, warning_id=data.warning_id)
     hold_reason = privacy or hold_reason or title_hold
 
@@ -241,8 +242,9 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None, *,
         new_title, title_hold = holds.screen_post(actor, new_title, thread.authority_id, field="title")
     body_changed = text != post.body
     title_changed = new_title is not None and new_title != thread.title
+    author = actor.id == post.author_id
     if not body_changed and not title_changed:
-        if post.pending_at is not None:  # back to the published text: the waiting edit is withdrawn
+        if post.pending_at is not None and author:  # back to the published text: the edit is withdrawn
             holds.clear_pending(post, actor, "withdrawn")
             db.session.commit()
         return post
@@ -260,7 +262,8 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None, *,
         holds.hold_edit(post, text, new_title if title_changed else None, hold_reason)
         db.session.commit()
         return post
-    holds.clear_pending(post, actor)  # a clean edit supersedes one still waiting
+    if author:  # the author's clean edit supersedes theirs still waiting; a moderator's does not
+        holds.clear_pending(post, actor)
     previous_body = post.body
     if actor.id != post.author_id:
         audit.record(actor, "edit_post", "post", post.id, before={"body": post.body, "title": thread.title},
@@ -309,6 +312,10 @@ def delete_post(actor: User, post_id: int, reason: str = "") -> Post:
                      before={"deleted": False}, after={"deleted": True},
                      subject_user_id=post.author_id, authority_id=post.thread.authority_id)
     holds.clear_pending(post, actor, "deleted")  # nothing left to approve
+    if post.held_at is not None:
+        from .queue import close_open_item
+
+        close_open_item("held_post", "post", post.id, actor, "deleted", "Deleted before review.")
     apply_delete(post)
     db.session.commit()
     return post

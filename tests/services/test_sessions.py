@@ -455,3 +455,11 @@ def test_held_messages_stay_out_of_the_transcript_and_cannot_be_pinned(app, worl
     assert "943 476 5919" not in sessions.transcript_markdown(world.lead, session.id)
     with pytest.raises(Invalid, match="waiting for a moderator"):
         sessions.pin_message(world.lead, session.id, held.id)
+
+
+def test_a_cancel_reason_that_may_identify_someone_is_refused(app, world, frozen, session):
+    from forum.services.guard import PrivacyWarning
+
+    with pytest.raises(PrivacyWarning):
+        sessions.cancel(world.lead, session.id, "Jayden Walsh, aged 7, is in hospital")
+    assert db.session.get(PeerSession, session.id).cancelled_at is None

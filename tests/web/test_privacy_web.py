@@ -231,7 +231,25 @@ def test_odd_numbers_in_the_json_api_are_a_400_never_a_500(browser, world):
     assert infinity.status_code in (201, 400)
 
 
-def test_a_local_place_needs_letters_so_it_cannot_flag_every_number(browser, world):
+def test_local_terms_too_broad_to_be_useful_are_refused(browser, world):
     browser.sign_in(world.moderator)
-    response = browser.post("/moderation/privacy", {"authority": "network", "term": "###", "kind": "place"})
-    assert response.status_code == 400 and "three letters" in body_text(response)
+    for term, kind in (("###", "place"), ("and", "place"), ("the", "school"), ("#-#-#", "reference"),
+                       ("##/####", "reference")):
+        response = browser.post("/moderation/privacy", {"authority": "network", "term": term, "kind": kind})
+        assert response.status_code == 400 and "There is a problem" in body_text(response), term
+    assert db.session.scalars(select(LocalTerm)).all() == []
+
+
+def test_the_item_page_refuses_a_decision_on_text_changed_since_it_was_shown(browser, world):
+    thread = start(world.member, world.topic.id, title="Advice on contact")
+    post = threads.reply(world.outsider, thread.id, "Child A lives at 14 Acacia Avenue", post_anyway=True)
+    item = db.session.scalar(select(QueueItem).where(QueueItem.target_id == post.id))
+    browser.sign_in(world.moderator)
+    page = body_text(browser.get(f"/moderation/items/{item.id}"))
+    version = page.split('name="version" type="hidden" value="')[1].split('"')[0]
+    threads.edit_post(world.outsider, post.id, FLAGGED, post_anyway=True)
+    response = browser.post(f"/moderation/items/{item.id}", {"action": "approve", "reason": "", "version": version})
+    assert response.status_code == 400 and "changed this after you opened it" in body_text(response)
+    assert NHS in body_text(response)  # the new words are on the page now
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).held_at is not None

@@ -136,7 +136,7 @@ def publish_summary(actor: User, session_id: int, body: str, *, post_anyway: boo
     from .. import threads
 
     session = _host_after(actor, session_id)
-    if session.summary_thread_id is not None:
+    if session.summary_thread_id is not None and not _summary_turned_down(session.summary_thread_id):
         raise Invalid("A summary has already been published for this session.")
     room_left = threads.BODY_MAX - len(SUMMARY_FOOTER.format(title=session.title))
     if len(storable_text(body or "")) > room_left:
@@ -153,6 +153,17 @@ def publish_summary(actor: User, session_id: int, body: str, *, post_anyway: boo
     session.summary_thread_id = thread.id
     db.session.commit()
     return thread
+
+
+def _summary_turned_down(thread_id: int) -> bool:
+    """A summary held for review and then rejected (or deleted) leaves room for another."""
+    from .. import threads
+
+    thread = db.session.get(threads.Thread, thread_id)
+    if thread is None or thread.deleted:
+        return True
+    opening = threads.opening_post(thread)
+    return opening is not None and opening.rejected_at is not None
 
 
 def _host_after(actor: User, session_id: int) -> PeerSession:

@@ -188,6 +188,10 @@ def cancel(actor: User, session_id: int, reason: str) -> PeerSession:
         raise Invalid("Say why the session is cancelled: people who signed up will see it.", field="reason")
     if len(reason) > 1000:
         raise Invalid("Keep the reason to 1,000 characters or fewer.", field="reason")
+    from .. import guard
+
+    # Sent at once to everyone who signed up, by email too: it cannot wait for a moderator.
+    guard.check(actor, {"reason": reason}, session.authority_id, surface="session", can_hold=False)
     session.cancelled_at = clock.now()
     session.cancel_reason = reason
     session.sequence += 1

@@ -56,7 +56,9 @@ def _payload() -> dict:
 
 
 def _text(data: dict, key: str, required: bool = True) -> str:
-    value = data.get(key, "" if not required else None)
+    value = data.get(key)
+    if value is None and not required:
+        value = ""
     if not isinstance(value, str):
         raise Invalid(f"'{key}' must be text.", field=key)
     return value

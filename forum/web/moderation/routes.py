@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ... import policy
 from ...errors import ForumError
+from ...extensions import db
 from ...services import audit, browse, guard, moderation, queue, sanctions, watchwords
 from ...services.threads import get_thread
 from ..fields import options
@@ -112,12 +113,19 @@ def item(item_id: int):
         try:
             queue.resolve(current_user, found.id, form.action.data, form.reason.data or "",
                           body=form.body.data if approving_edits else None,
-                          title=form.title.data if approving_edits and edits_title else None)
+                          title=form.title.data if approving_edits and edits_title else None,
+                          seen_version=form.version.data if editable else None)
         except ForumError as error:
             attach_error(form, error)
+            db.session.rollback()
+            target = queue.target_of(found)
+            if editable and form.version.data != queue.review_version(found, target):
+                # Show the new words, and the moderator's own correction box starts from them.
+                form.body.data = target.pending_body if found.kind == "held_edit" else target.body
         else:
             flash("Resolved. The action is in the audit log.", "success")
             return redirect(url_for("moderation.queue_page"))
+    form.version.data = queue.review_version(found, target)  # the text this page shows
     return render_template("moderation/item.html", item=found, target=target, form=form, editable=editable,
                            edits_title=edits_title,
                            privacy=guard.item_findings(found, target), action=ActionForm()), form_status(form)

@@ -146,8 +146,9 @@ def edit(post_id: int):
     policy.require(policy.can_edit_post(current_user, post), "You cannot edit this post.")
     form = EditPostForm(obj=None)
     if request.method == "GET":  # an edit waiting for review is what its author goes on with
-        form.body.data = post.pending_body if post.pending_at else post.body
-        form.title.data = (post.pending_title if post.pending_at else None) or post.thread.title
+        pending = post.pending_at is not None and post.author_id == current_user.id
+        form.body.data = post.pending_body if pending else post.body
+        form.title.data = (post.pending_title if pending else None) or post.thread.title
     preview = None
     if form.validate_on_submit():
         if form.preview.data:
@@ -161,7 +162,7 @@ def edit(post_id: int):
             except ForumError as error:
                 attach_error(form, error)
             else:
-                if post.pending_at:
+                if post.pending_at and post.author_id == current_user.id:
                     flash("Your edit is waiting for a moderator. Until it is approved, readers see the "
                           "earlier version.", "info")
                 else:
