@@ -68,6 +68,13 @@ def main() -> int:
     sized = [(p * (2000 // max(1, len(p)) + 1))[:2000] for p in posts[:2000]]
     report("posts of exactly 2,000 characters", sized)
     report(f"2,000 chars + {len(LOCAL_TERMS)} local terms", sized, LOCAL_TERMS)
+    # Hostile input, as a live check may receive it: 20,000 characters of one repeated shape.
+    # Each should take tens of milliseconds, not seconds (the patterns must stay linear).
+    for label, unit in (("postcodes", "M1 1AA "), ("school words", "High "), ("names and ages", "Jayden Walsh aged 7, "),
+                        ("dates and names", "14/02/2019 Sarah Jones "), ("phones", "0161 496 0123 ")):
+        text = (unit * (20_000 // len(unit) + 1))[:20_000]
+        total, _ = measure([text], LOCAL_TERMS)
+        print(f"hostile 20,000 chars of {label:<16} {total * 1000:8.1f} ms")
     return 0
 
 
