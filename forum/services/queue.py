@@ -333,6 +333,9 @@ def resolve(actor: User, item_id: int, action: str, reason: str, body: str | Non
     if seen_version is not None and seen_version != review_version(item, target):
         raise Invalid("The author changed this after you opened it. Read the new version below before you decide.")
     details = resolutions.carry_out(actor, item, target, action, reason, body, title)
+    if action == "edit_approve" and item.target_kind == "post":  # the old title may be what was wrong
+        what = "Edit of post" if item.kind == ItemKind.HELD_EDIT.value else "Post"
+        item.summary = f"{what} {target.number} in “{target.thread.title}”"[:200]
     item.status, item.open_key = "resolved", None
     item.resolved_by_id, item.resolved_at = actor.id, utcnow()
     item.resolution, item.resolution_reason = action, reason

@@ -226,6 +226,7 @@ def test_a_flagged_thread_title_can_be_corrected_before_approval(app, world):
     queue.resolve(world.moderator, item.id, "edit_approve", "", body="Ideas please", title="Advice on Child A, aged 7")
     db.session.expire_all()
     assert threads.get_thread(world.outsider, made.id).title == "Advice on Child A, aged 7"
+    assert "Jayden" not in db.session.get(QueueItem, item.id).summary  # nor in the resolved queue
 
 
 def test_an_edit_does_not_warn_again_about_what_a_moderator_approved(app, world, thread):
