@@ -100,13 +100,15 @@ _CASE_REF = re.compile(r"\b(?:case|ref(?:erence)?|file|client|child)\s*(?:ref(?:
                        r"\s*:?\s*(?=[A-Z\d/-]*\d)(?P<ref>[A-Z]{0,4}[/-]?\d[\d/-]{3,})\b", re.I)
 # Without "no.", "ref" or "#", a bare number after "case" or "child" is often a year or a count.
 _YEARISH = re.compile(r"(?:19|20)\d{2}(?:/\d{2})?$")
-_AGE = re.compile(r"\b(?:aged?\s+\d{1,2}|\d{1,2}[- ](?:years?|yrs?|months?)[- ]old|\d{1,2}yo)\b|\(\d{1,2}\)"
+_AGE = re.compile(r"\b(?:aged?:?\s+\d{1,2}|\d{1,2}[- ](?:years?|yrs?|months?)[- ]old|\d{1,2}\s?(?:yo|yrs?)|"
+                  r"age:\s*\d{1,2})\b|\(\d{1,2}\)"
                   # "Chloe Metcalfe, 15, ...", "Megan Holt is 4 and ...", "Kyle Evans, who is 14":
                   # these count only beside a name
-                  r"|(?<=,\s)\d{1,2}(?=\s*(?:[,.;)]|$|\s+(?:and|but|has|is|was|lives)\b))"
+                  r"|(?<=,\s)\d{1,2}(?=\s*(?:[,.;:)!?]|$|\s+(?:and|but|has|is|was|lives)\b))"
                   r"|\b(?:who\s+)?is\s+\d{1,2}(?=\s+(?:and|but|now|today|this|so|was|has)\b|[,.;]|$)", re.I)
 # An age straight after a capitalised pair names someone even when the name is not on the lists.
-_AGE_RIGHT_AFTER = re.compile(r"\s*(?:,\s*|\()?(?:aged?\s+\d{1,2}\b|\d{1,2}\s*(?:\)|,|yo\b|years?\s+old\b))", re.I)
+_AGE_RIGHT_AFTER = re.compile(r"\s*(?:,\s*|\()?(?:aged?:?\s+\d{1,2}\b|\d{1,2}\s*(?:\)|,|[!?]|yo\b|yrs?\b|years?\s+old\b))",
+                              re.I)
 _NOT_NAME_WORDS = {"Child", "Children", "Young", "Person", "People", "Baby", "Boy", "Girl", "Sibling", "Mum", "Dad",
                    "Mother", "Father", "Year", "Our", "The", "This", "That", "Case", "Family", "Team", "Group", "Cohort",
                    "Looked", "After", "Care", "Leaver", "Leavers", "Unaccompanied", "Asylum", "Seeker", "Room",

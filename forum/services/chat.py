@@ -217,7 +217,8 @@ def send_message(actor: User, room_id: int, body, client_id=None, reply_to_id=No
     text, hold_reason = screen_message(actor, room, check_body(body))
     if reply_to_id == "":
         reply_to_id = None
-    if reply_to_id is not None and (not isinstance(reply_to_id, int) or not 0 < reply_to_id <= ID_MAX):
+    if reply_to_id is not None and (isinstance(reply_to_id, bool) or not isinstance(reply_to_id, int)
+                                    or not 0 < reply_to_id <= ID_MAX):
         raise Invalid("That reply is not to a message in this room.")
     hold_reason = guard.check(actor, {"body": text}, room.authority_id, surface="message",
                               post_anyway=post_anyway, warning_id=warning_id) or hold_reason

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import realtime
 from ..extensions import db
-from ..models import ItemKind, Message, Room
+from ..models import ItemKind, Message, Room, utcnow
 from . import dispatch, notify
 from .chat_wire import serialize
 
@@ -24,10 +24,19 @@ def queue_message(message: Message) -> None:
     open_item(ItemKind.HELD_MESSAGE.value, target)
 
 
-def _bump(message: Message) -> None:
-    from .chat import _bump as bump_room
+def _bump(message: Message, new_place: bool) -> None:
+    """A new change number; for a first publication also a new place at the end of the room,
+    so readers find it where new messages are (and counted unread), not buried above them."""
+    from sqlalchemy import update
 
-    message.rev, _ = bump_room(message.room_id)
+    values = {"event_seq": Room.event_seq + 1}
+    if new_place:
+        values["last_seq"] = Room.last_seq + 1
+    row = db.session.execute(update(Room).where(Room.id == message.room_id).values(**values)
+                             .returning(Room.event_seq, Room.last_seq)).one()
+    message.rev = row[0]
+    if new_place:
+        message.seq = row[1]
 
 
 def apply_approve(message: Message) -> dict:
@@ -35,10 +44,10 @@ def apply_approve(message: Message) -> dict:
     first_time = not message.published
     message.held_at, message.held_reason, message.rejected_at = None, "", None
     message.published = True
-    _bump(message)
+    _bump(message, new_place=first_time)
     room = message.room
-    if first_time and (room.last_message_at is None or message.created_at > room.last_message_at):
-        room.last_message_at = message.created_at
+    if first_time:
+        room.last_message_at = utcnow()
     event = "chat:message" if first_time else "chat:update"
     db.session.flush()
     realtime.emit_after_commit(event, serialize(message), realtime.chat_room(message.room_id))
@@ -52,8 +61,6 @@ def apply_approve(message: Message) -> dict:
 
 def apply_reject(message: Message, reason: str) -> dict:
     """Turn a held message down: nobody else sees it; its author keeps the text and the reason."""
-    from ..models import utcnow
-
     message.rejected_at, message.held_reason = utcnow(), reason
     db.session.flush()
     realtime.emit_after_commit("chat:update", serialize(message, message.author), realtime.user_room(message.author_id))

@@ -36,11 +36,13 @@ class PrivacyWarning(Invalid):
     status = 422
 
     def __init__(self, findings: dict[str, list[Finding]], warning_id: int | None, can_hold: bool = True,
-                 why_not: str = "") -> None:
+                 why_not: str = "", moderator: bool = False) -> None:
         kinds = sorted({f.label for found in findings.values() for f in found})
         field = next(iter(findings))
-        then = ("Change the details (for example “Child A, aged 7” instead of a name), or choose “post anyway” "
-                "and a moderator will read it before anyone else sees it." if can_hold else
+        anyway = ("you moderate this space, so it is published at once" if moderator
+                  else "a moderator will read it before anyone else sees it")
+        then = (f"Change the details (for example “Child A, aged 7” instead of a name), or choose “post anyway”: "
+                f"{anyway}." if can_hold else
                 (why_not or "These details are shown to everyone invited and cannot wait for a moderator.")
                 + " Please take them out (for example “Child A, aged 7” instead of a name).")
         super().__init__("This may identify a child or family. We found: " + "; ".join(kinds) + ". " + then,
@@ -97,6 +99,15 @@ def _new_only(findings: dict[str, list[Finding]], before: dict[str, list[Finding
     seen = {(f.kind, f.text.casefold()) for found in before.values() for f in found}
     kept = {name: [f for f in found if (f.kind, f.text.casefold()) not in seen] for name, found in findings.items()}
     return {name: found for name, found in kept.items() if found}
+
+
+def removes_details(actor: User, before: dict[str, str], after: dict[str, str], authority_id: int | None) -> bool:
+    """Does an edit take out a detail the earlier text had (the author anonymising a post)?"""
+    found_before = scan_texts(actor, before, authority_id)
+    if not found_before:
+        return False
+    still = {(f.kind, f.text.casefold()) for found in scan_texts(actor, after, authority_id).values() for f in found}
+    return any((f.kind, f.text.casefold()) not in still for found in found_before.values() for f in found)
 
 
 def parse_warning_id(raw) -> int | None:
@@ -156,7 +167,7 @@ def check(actor: User, texts: dict[str, str], authority_id: int | None, *, surfa
         begin_write()
         event = _note(actor, _open_event(actor, warning_id), findings, authority_id, surface)
         db.session.commit()
-        raise PrivacyWarning(findings, event.id, can_hold, why_not)
+        raise PrivacyWarning(findings, event.id, can_hold, why_not, policy.moderates_space(actor, authority_id))
     event = _note(actor, event, findings, authority_id, surface)
     moderator = policy.moderates_space(actor, authority_id)
     event.outcome = (GuardOutcome.PUBLISHED_BY_MODERATOR if moderator else GuardOutcome.POSTED_ANYWAY).value
@@ -197,7 +208,9 @@ def item_findings(item, target) -> list[tuple[str, str, list[Finding]]]:
     if isinstance(target, Post):
         pending = item.kind == "held_edit" and target.pending_body is not None
         title = (target.pending_title or target.thread.title) if pending else target.thread.title
-        texts = {"Title": title} if target.is_opening else {}
+        tags = ", ".join(t.name.replace("-", " ") for t in target.thread.tags)
+        texts = {"Title": title, "Tags": tags} if target.is_opening else {}
+        texts = {name: text for name, text in texts.items() if text}
         texts["Post" if not pending else "The edit"] = target.pending_body if pending else target.body
         authority_id = target.thread.authority_id
     elif isinstance(target, Message):

@@ -331,7 +331,8 @@ def resolve(actor: User, item_id: int, action: str, reason: str, body: str | Non
     reason = check_reason(reason, required=needs_reason)
     target = target_of(item)
     if seen_version is not None and seen_version != review_version(item, target):
-        raise Invalid("The author changed this after you opened it. Read the new version below before you decide.")
+        raise Invalid("The author changed this after you opened it. The page now shows the new version: read "
+                      "it before you decide.")
     details = resolutions.carry_out(actor, item, target, action, reason, body, title)
     if action == "edit_approve" and item.target_kind == "post":  # the old title may be what was wrong
         what = "Edit of post" if item.kind == ItemKind.HELD_EDIT.value else "Post"

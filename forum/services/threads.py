@@ -125,7 +125,10 @@ def start_thread(actor: User, data: NewThread) -> Thread:
     title, title_hold = holds.screen_post(actor, check_title(data.title), data.authority_id, field="title")
     body, hold_reason = holds.screen_post(actor, check_body(data.body), data.authority_id)
     tags = parse_tags(data.tags)
-    privacy = guard.check(actor, {"title": title, "body": body, "tags": ", ".join(tags)}, data.authority_id,
+    # Tags are checked as typed, hyphens read as spaces ("wn1-2ab" is a postcode), so the
+    # findings' positions still fit the author's text.
+    typed_tags = (data.tags or "").replace("-", " ").replace("_", " ")
+    privacy = guard.check(actor, {"title": title, "body": body, "tags": typed_tags}, data.authority_id,
                           surface="thread",
                           post_anyway=data.post_anyway, warning_id=data.warning_id)
     hold_reason = privacy or hold_reason or title_hold
@@ -188,6 +191,8 @@ def reply(actor: User, thread_id: int, body: str, *, post_anyway: bool = False, 
         raise Forbidden(silenced_message(actor))
     policy.require(policy.can_reply(actor, thread), "This thread is locked: it takes no new replies.")
     text, hold_reason = holds.screen_post(actor, check_body(body), thread.authority_id)
+    if thread.held and not policy.moderates_space(actor, thread.authority_id):
+        hold_reason = hold_reason or "The thread is waiting for a moderator, so its replies wait too."
     if thread.slow_mode_seconds and not policy.moderates_space(actor, thread.authority_id):
         wait = slow_mode_wait(actor, thread.slow_mode_seconds, last_post_at(actor, thread.id))
         if wait:
@@ -269,8 +274,11 @@ def edit_post(actor: User, post_id: int, body: str, title: str | None = None, *,
         audit.record(actor, "edit_post", "post", post.id, before={"body": post.body, "title": thread.title},
                      after={"body": text, "title": new_title or thread.title},
                      subject_user_id=post.author_id, authority_id=thread.authority_id)
-    # A held post's versions were never seen by readers: its history is for moderators.
-    db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body=post.body, staff_only=not published,
+    # A held post's versions were never seen by readers: its history is for moderators. So is
+    # a version whose identifying details this edit takes out: the fix must not stay a click away.
+    removed = guard.removes_details(actor, previous, texts, thread.authority_id)
+    db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body=post.body,
+                                staff_only=not published or removed,
                                 title=thread.title if post.is_opening else None))
     for key, value in _render(text).items():
         setattr(post, key, value)

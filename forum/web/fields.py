@@ -44,5 +44,6 @@ class PrivacyFields:
     count whether the author changed the text after it.
     """
 
-    post_anyway = BooleanField("Post anyway: a moderator will read it before anyone else sees it")
+    post_anyway = BooleanField("Post anyway: a moderator will read it before anyone else sees it "
+                               "(unless you moderate the space, when it is published at once)")
     privacy_warning = HiddenField()

@@ -231,6 +231,16 @@
 
   function actionsFor(m) {
     const actions = el("div", "message-actions");
+    if (m.held) { // nothing to reply to yet: others cannot see it
+      const waiting = el("div", "message-actions");
+      if (m.author.id === me) {
+        const edit = el("a", "", "Edit");
+        edit.href = `/messages/${m.id}/edit`;
+        edit.append(el("span", "visually-hidden", " your message"));
+        waiting.append(edit);
+      }
+      return waiting;
+    }
     const replyButton = el("button", "link-button", "Reply");
     replyButton.type = "button";
     replyButton.append(el("span", "visually-hidden", ` to ${m.author.name}`));
@@ -375,7 +385,8 @@
       const panel = el("div", "privacy-panel");
       window.practiceExchangePrivacy.renderPanel(panel, item.body, (privacy.fields || {}).body || [], privacy.guidance_url);
       li.append(panel);
-      const anyway = el("button", "link-button", "Send anyway: a moderator reads it first");
+      const anyway = el("button", "link-button", canModerate
+        ? "Send anyway: you moderate this room, so it goes out at once" : "Send anyway: a moderator reads it first");
       anyway.type = "button";
       anyway.addEventListener("click", () => { li.remove(); send({ ...item, post_anyway: true, warning_id: privacy.warning_id }); });
       actions.append(anyway);

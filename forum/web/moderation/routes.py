@@ -89,6 +89,11 @@ def queue_page():
                            counts=queue.open_counts(current_user))
 
 
+def _differs(typed: str | None, stored: str | None) -> bool:
+    """Did the moderator change a box? Browsers send textarea line ends as CRLF."""
+    return (typed or "").replace("\r\n", "\n").strip() != (stored or "").replace("\r\n", "\n").strip()
+
+
 def _resolve_form(item) -> ResolveForm:
     form = ResolveForm()
     form.action.choices = options((a, queue.ACTION_LABELS[a]) for a in queue.ACTIONS.get((item.kind, item.target_kind), ()))
@@ -103,6 +108,9 @@ def item(item_id: int):
     form = _resolve_form(found)
     editable = found.kind in ("held_post", "held_message", "held_edit") and target is not None
     edits_title = editable and found.target_kind == "post" and target.is_opening
+    if found.kind == "held_message":
+        form.body.description = ("Used only with “Approve with my edits”: take out names and other details, then "
+                                 "approve. The author's original is kept in the audit log.")
     if request.method == "GET" and editable:
         pending = found.kind == "held_edit"
         form.body.data = target.pending_body if pending else target.body
@@ -110,6 +118,17 @@ def item(item_id: int):
             form.title.data = (target.pending_title if pending else None) or target.thread.title
     if form.validate_on_submit():
         approving_edits = form.action.data == "edit_approve"
+        stored_body = (target.pending_body if found.kind == "held_edit" else target.body) if editable else None
+        stored_title = ((target.pending_title if found.kind == "held_edit" else None) or target.thread.title
+                        ) if edits_title else None
+        if form.action.data == "approve" and editable and form.version.data == queue.review_version(found, target) and (
+                _differs(form.body.data, stored_body) or (edits_title and _differs(form.title.data, stored_title))):
+            form.action.errors = list(form.action.errors) + [
+                "You changed the text in the boxes. Choose “Approve with my edits” to publish your version, "
+                "or undo your changes to approve the author's."]
+            return render_template("moderation/item.html", item=found, target=target, form=form, editable=editable,
+                                   edits_title=edits_title, privacy=guard.item_findings(found, target),
+                                   action=ActionForm()), 400
         try:
             queue.resolve(current_user, found.id, form.action.data, form.reason.data or "",
                           body=form.body.data if approving_edits else None,
