@@ -379,6 +379,8 @@
     const li = showPending(item);
     li.classList.add("message-failed");
     li.querySelectorAll(".message-status, .message-actions, .privacy-panel").forEach((n) => n.remove());
+    const sending = li.querySelector(".message-meta span:last-child");
+    if (sending) sending.textContent = "Not sent";
     li.append(el("p", "message-status", privacy ? "Not sent yet: this may identify a child or family." : `Not sent: ${error}`));
     const actions = el("div", "message-actions");
     if (privacy && window.practiceExchangePrivacy) {
@@ -388,7 +390,11 @@
       const anyway = el("button", "link-button", canModerate
         ? "Send anyway: you moderate this room, so it goes out at once" : "Send anyway: a moderator reads it first");
       anyway.type = "button";
-      anyway.addEventListener("click", () => { li.remove(); send({ ...item, post_anyway: true, warning_id: privacy.warning_id }); });
+      anyway.addEventListener("click", () => {
+        li.remove();
+        send({ ...item, post_anyway: true, warning_id: privacy.warning_id });
+        input.focus();
+      });
       actions.append(anyway);
       announcer.textContent = `Not sent yet: your message may identify someone (${window.practiceExchangePrivacy.summary((privacy.fields || {}).body || [])}).`;
     }
@@ -398,7 +404,14 @@
     if (privacy) retry.hidden = true; // the same text would be refused the same way
     const edit = el("button", "link-button", "Put back in the box");
     edit.type = "button";
-    edit.addEventListener("click", () => { input.value = item.body; li.remove(); input.focus(); updateCounter(); });
+    edit.addEventListener("click", () => {
+      input.value = item.body;
+      const warningInput = form.querySelector('input[name="privacy_warning"]');
+      if (privacy && warningInput) warningInput.value = privacy.warning_id || ""; // so a fix counts as "changed"
+      li.remove();
+      input.focus();
+      updateCounter();
+    });
     actions.append(retry, edit);
     li.append(actions);
   }

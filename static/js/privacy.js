@@ -37,7 +37,9 @@
     panel.hidden = !findings.length;
     if (!findings.length) return;
     const n = findings.length;
-    panel.append(el("h3", "privacy-title", "This may identify someone"));
+    const title = el("p", "privacy-title");
+    title.append(el("strong", "", "This may identify someone"));
+    panel.append(title);
     const advice = el("p", "", `We found ${n === 1 ? "a detail" : `${n} details`} that could identify a child or family. `
       + `Please change ${n === 1 ? "it" : "them"} before you post: for example “Child A, aged 7” instead of a name, `
       + "or “a primary school in the north of the borough”. ");
@@ -75,7 +77,8 @@
     const authorityField = form.dataset.privacyAuthorityField ? document.getElementById(form.dataset.privacyAuthorityField) : null;
     let timer = null;
     let asked = 0;
-    let lastCount = null;
+    let lastSaid = "";
+    let quiet = false;
 
     function where() {
       if (spaceField) return { space: spaceField.value }; // a space's slug ("network" for none)
@@ -104,7 +107,11 @@
           credentials: "same-origin",
           body: JSON.stringify({ texts, surface: form.dataset.privacy, warning_id: warningInput ? warningInput.value : null, ...where(), ...editing() }),
         });
-        if (!response.ok) return; // the check on submit still runs
+        if (!response.ok) {
+          // Rate-limited or refused: say so rather than leave an old result standing.
+          if (status && response.status === 429) status.textContent = "Privacy check paused for a moment: the details are checked again when you post.";
+          return;
+        }
         answer = (await response.json()).privacy;
       } catch { return; }
       if (mine !== asked) return; // a newer check is on its way
@@ -119,18 +126,41 @@
         count += found.length;
         all.push(...found);
         const panel = document.getElementById(`${f.id}-privacy`);
-        if (panel) renderPanel(panel, texts[f.dataset.privacyField] || "", found, answer.guidance_url);
+        if (!panel) return;
+        // Rebuilding a panel that shows the same thing would throw away keyboard focus inside it
+        // (a Tab from the field lands on its guidance link just as the blur check answers).
+        const key = JSON.stringify([texts[f.dataset.privacyField] || "", found]);
+        if (panel.dataset.shown !== key) {
+          renderPanel(panel, texts[f.dataset.privacyField] || "", found, answer.guidance_url);
+          panel.dataset.shown = key;
+        }
+        const described = (f.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== panel.id);
+        if (found.length) described.push(panel.id);
+        if (described.length) f.setAttribute("aria-describedby", described.join(" "));
+        else f.removeAttribute("aria-describedby");
       });
       if (warningInput && answer.warning_id) warningInput.value = answer.warning_id;
       if (choice) {
         choice.hidden = !count;
         if (!count) choice.querySelectorAll("input[type=checkbox]").forEach((box) => { box.checked = false; });
       }
-      if (status && count !== lastCount) {
-        status.textContent = count ? `Privacy check: ${count === 1 ? "1 detail" : `${count} details`} that could identify someone (${summary(all)}). They are listed under the field.`
-          : (lastCount ? "Privacy check: nothing identifying found now." : "");
-      }
-      lastCount = count;
+      const said = count ? `Privacy check: ${count === 1 ? "1 detail" : `${count} details`} that could identify someone (${summary(all)}). They are listed under the field.`
+        : (lastSaid ? "Privacy check: nothing identifying found now." : "");
+      if (status && !quiet && said !== lastSaid) status.textContent = said;
+      lastSaid = said;
+    }
+
+    // After sending (chat) the box is empty: forget the warning without announcing anything,
+    // and drop any check still on its way, which would otherwise bring the old panel back.
+    function reset() {
+      asked += 1;
+      clearTimeout(timer);
+      quiet = true;
+      show({ fields: {} }, {});
+      quiet = false;
+      lastSaid = "";
+      if (status) status.textContent = "";
+      if (warningInput) warningInput.value = "";
     }
 
     fields.forEach((f) => {
@@ -138,7 +168,9 @@
       f.addEventListener("blur", () => { clearTimeout(timer); check(); });
     });
     [spaceField, authorityField].forEach((f) => { if (f) f.addEventListener("change", check); });
-    form.practiceExchangePrivacy = { check, reset: () => show({ fields: {} }, {}) };
+    form.practiceExchangePrivacy = { check, reset };
+    // A page shown again after Preview or another error: check what is already in the boxes.
+    if (fields.some((f) => f.value.trim()) && !form.querySelector("[data-privacy-panel]:not([hidden])")) check();
   }
 
   window.practiceExchangePrivacy = { renderPanel, summary };

@@ -508,3 +508,49 @@ def test_thread_tags_are_checked_too(app, world):
             topic_id=world.topic.id, authority_id=None, kind="question", title="Contact arrangements",
             body="Ideas welcome", tags="jayden-walsh, 943-476-5919"))
     assert "tags" in refused.value.findings
+
+
+# --- found by a third break-it pass -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tags", ["early-help, WN1 2AB", "early-help, wn1-2ab"])
+def test_tags_are_checked_as_typed_with_hyphens_read_as_spaces(app, world, tags):
+    with pytest.raises(PrivacyWarning) as refused:
+        threads.start_thread(world.member, threads.NewThread(
+            topic_id=world.topic.id, authority_id=None, kind="question", title="Contact arrangements",
+            body="Ideas welcome", tags=tags))
+    [finding] = refused.value.findings["tags"]
+    assert finding.kind == "postcode" and tags[finding.start:finding.end].lower().replace("-", " ") == "wn1 2ab"
+
+
+def test_a_reply_in_a_thread_that_is_waiting_waits_too(app, world):
+    made = threads.start_thread(world.member, threads.NewThread(
+        topic_id=world.topic.id, authority_id=None, kind="question", title="Jayden Walsh aged 7",
+        body="Advice please", post_anyway=True))
+    reply = threads.reply(world.member, made.id, "Adding @lead.wigan to this.")
+    assert reply.held_at is not None
+
+
+def test_an_edit_that_takes_a_detail_out_keeps_the_earlier_version_from_readers(app, world, thread):
+    post = threads.reply(world.outsider, thread.id, "Has anyone worked with Tyler Brooks, aged 14, before?",
+                         post_anyway=True)
+    item = db.session.scalar(select(QueueItem).where(QueueItem.target_id == post.id))
+    queue.resolve(world.moderator, item.id, "approve", "")
+    threads.edit_post(world.outsider, post.id, "Has anyone worked with a 14-year-old in this situation?")
+    _, public = threads.revisions(world.network_member, post.id)
+    assert public == []
+    _, staff = threads.revisions(world.moderator, post.id)
+    assert "Tyler Brooks" in staff[0].body
+    threads.edit_post(world.outsider, post.id, "Has anyone worked with a teenager in this situation?")
+    _, public = threads.revisions(world.network_member, post.id)
+    assert [r.body for r in public] == ["Has anyone worked with a 14-year-old in this situation?"]
+
+
+def test_an_approved_message_takes_its_place_at_the_end_of_the_room(app, world, drop_in):
+    held, _ = chat.send_message(world.member, drop_in.id, FLAGGED, "client-id-0030", post_anyway=True)
+    later, _ = chat.send_message(world.outsider, drop_in.id, "Meanwhile, hello", "client-id-0031")
+    item = db.session.scalar(select(QueueItem).where(QueueItem.kind == "held_message"))
+    queue.resolve(world.moderator, item.id, "approve", "")
+    db.session.expire_all()
+    assert db.session.get(Message, held.id).seq > db.session.get(Message, later.id).seq
+    assert [s.unread for s in chat.rooms_for(world.outsider) if s.room.id == drop_in.id] == [1]

@@ -253,3 +253,20 @@ def test_the_item_page_refuses_a_decision_on_text_changed_since_it_was_shown(bro
     assert NHS in body_text(response)  # the new words are on the page now
     db.session.expire_all()
     assert db.session.get(Post, post.id).held_at is not None
+
+
+def test_plain_approve_refuses_when_the_moderator_changed_the_boxes(browser, world):
+    thread = start(world.member, world.topic.id, title="Advice on contact")
+    post = threads.reply(world.outsider, thread.id, FLAGGED, post_anyway=True)
+    item = db.session.scalar(select(QueueItem).where(QueueItem.target_id == post.id))
+    browser.sign_in(world.moderator)
+    page = body_text(browser.get(f"/moderation/items/{item.id}"))
+    version = page.split('name="version" type="hidden" value="')[1].split('"')[0]
+    response = browser.post(f"/moderation/items/{item.id}", {"action": "approve", "reason": "", "version": version,
+                                                             "body": "Can anyone advise on a GP?"})
+    assert response.status_code == 400 and "Approve with my edits" in body_text(response)
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).held_at is not None
+    ok = browser.post(f"/moderation/items/{item.id}", {"action": "approve", "reason": "", "version": version,
+                                                       "body": FLAGGED.replace("\n", "\r\n")})
+    assert ok.status_code == 302

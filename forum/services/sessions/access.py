@@ -37,6 +37,7 @@ class SessionForm:
     duration_minutes: int | None
     capacity: int | None
     cohost_usernames: str = ""
+    warning_id: str | None = None  # the privacy warning this draft was shown, if any
 
 
 

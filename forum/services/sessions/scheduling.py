@@ -98,7 +98,7 @@ def _check_form(actor: User, form: SessionForm, editing: PeerSession | None = No
     texts = {"title": title, "description": storable_text(form.description or ""),
              "agenda": storable_text(form.agenda or "")}
     # Shown to everyone invited, in emails and calendars: no "post anyway" for these.
-    guard.check(actor, texts, form.authority_id, surface="session", can_hold=False,
+    guard.check(actor, texts, form.authority_id, surface="session", can_hold=False, warning_id=form.warning_id,
                 previous={"title": editing.title, "description": editing.description,
                           "agenda": editing.agenda} if editing else None)
     return {

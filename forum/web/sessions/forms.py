@@ -7,7 +7,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..fields import ChoiceField, PrivacyFields
 
 
-class SessionForm(FlaskForm):
+class SessionForm(PrivacyFields, FlaskForm):
+    """Session details. Of the privacy fields only the warning id is used: these texts go
+    straight to everyone invited, so they have no "post anyway"."""
+
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=150, message="Title must be 150 characters or fewer.")])
     topic = ChoiceField("Topic", coerce=int)
     authority = ChoiceField("Authority", coerce=int, description="The authority hosting it.")

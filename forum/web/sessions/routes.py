@@ -38,6 +38,7 @@ def _service_form(form: SessionForm) -> sessions.SessionForm:
         topic_id=form.topic.data or None, authority_id=form.authority.data or None,
         partner_only=bool(form.partner_only.data), starts_local=starts, duration_minutes=form.duration.data,
         capacity=form.capacity.data, cohost_usernames=form.cohosts.data or "",
+        warning_id=form.privacy_warning.data,
     )
 
 
