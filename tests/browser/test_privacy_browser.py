@@ -81,3 +81,15 @@ def test_a_held_chat_message_reaches_nobody_until_approved(new_context):
     expect(moderator.get_by_text("Resolved.")).to_be_visible()
     expect(reader.locator("li.message", has_text=NHS)).to_have_count(1)
     expect(sender.locator("li.message-held")).to_have_count(0)  # the approval reached its author too
+
+
+def test_tabbing_from_a_flagged_field_keeps_focus_on_the_warnings_guidance_link(new_context):
+    page = new_context(signed_in_as="member.birmingham").new_page()
+    page.goto(thread_path(page, DEMO_THREAD))
+    box = page.get_by_label("Your reply")
+    box.fill(f"Could someone check NHS number {NHS} for me?")
+    expect(page.locator("#body-privacy mark")).to_be_visible()
+    assert "body-privacy" in (box.get_attribute("aria-describedby") or "")
+    box.press("Tab")  # the blur check answers while focus is already in the panel
+    page.wait_for_timeout(800)
+    assert page.evaluate("document.activeElement.textContent") == "How to anonymise a case (opens in a new tab)"
