@@ -54,7 +54,9 @@ _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s?(\d[A-Z]{2})\b", re.I)  # pe
 # Mobile and geographic numbers (01, 02, 07), with or without +44 or brackets round the area
 # code. 03 and 08 numbers belong to organisations (Ofsted, helplines), not families.
 _PHONE = re.compile(r"(?<![\w+(])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:7\d{3}|[12]\d{2,4})\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)")
-_EMAIL = re.compile(r"\b([\w.+-]{1,64})@[\w-]{1,63}(?:\.[\w-]{1,63})+\b")
+_EMAIL = re.compile(r"\b([\w.+-]{1,64})@([\w-]{1,63}(?:\.[\w-]{1,63})+)\b")
+# Public-service addresses are professionals' (a social worker's, a GP's), not a family's.
+_PROFESSIONAL_DOMAINS = (".gov.uk", ".nhs.uk", ".nhs.net", ".police.uk")  # not .sch.uk: pupils have those
 # Shared inboxes of teams and organisations: an address like these identifies no family.
 _ROLE_MAILBOXES = {"safeguarding", "info", "enquiries", "enquiry", "admin", "duty", "mash", "contact", "office",
                    "team", "helpdesk", "noreply", "no-reply", "hello", "reception", "referrals", "help", "support",
@@ -90,7 +92,8 @@ _ADDRESS = re.compile(r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z']+\s+){1,3}(?:" + _S
 _SCHOOL = re.compile(r"\b(?:St\.?\s+)?(?:[A-Z][a-z']+\s+){1,3}(?:(?:Primary|Junior|Infant|Infants|High|Secondary|"
                      r"Grammar|Community|C of E|CE|RC|Catholic)\s+){0,2}(?:School|Academy)\b"
                      # "St Mary's Primary", "Oakfield Nursery": a name word, then the school's kind
-                     r"|\b(?:St\.?\s+)?(?:[A-Z][a-z']+\s+){1,2}(?:Primary|Nursery|Infants)\b(?!\s+(?:School|Academy))")
+                     r"|\b(?:St\.?\s+)?(?:[A-Z][a-z']+\s+){1,2}(?:Primary|Nursery|Infants)\b"
+                     r"(?!\s+(?:School|Academy|Care|Health|Network|Team|Service))")
 _SCHOOL_WORDS_NOT_NAMES = {"The", "A", "Our", "Their", "His", "Her", "This", "That", "Local", "Primary", "Secondary",
                            "High", "Special", "Virtual", "Forest", "Free", "Independent", "Summer", "Night",
                            "Holiday", "Breakfast", "After", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
@@ -224,7 +227,8 @@ def scan(text: str, local_terms: Iterable[tuple[str, str]] = ()) -> list[Finding
         if not taken.overlaps(m.start(), m.start() + 1) and sum(ch.isdigit() for ch in m.group(0)) >= 10:
             add("phone", m.start(), m.end(), 0.9)
     for m in _EMAIL.finditer(text):
-        if m.group(1).lower() not in _ROLE_MAILBOXES:
+        domain = "." + m.group(2).lower()
+        if m.group(1).lower() not in _ROLE_MAILBOXES and not domain.endswith(_PROFESSIONAL_DOMAINS):
             add("email", m.start(), m.end(), 1.0)
     for m in _ADDRESS.finditer(text):
         add("address", m.start(), m.end(), 0.85)

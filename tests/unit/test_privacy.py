@@ -98,3 +98,9 @@ def test_local_terms_with_regex_characters_are_taken_literally():
     terms = (("St. Anne's (RC)", "school"), ("a+b", "local_place"))
     assert [f.text for f in privacy.scan("At St. Anne's (RC) today", local_terms=terms)] == ["St. Anne's (RC)"]
     assert privacy.scan("Saint Annes RC and aab", local_terms=terms) == []
+
+
+def test_professionals_addresses_are_not_flagged_but_a_pupils_school_address_is():
+    assert privacy.scan("Email dan.hughes@wigan.gov.uk or the GP at a.b@nhs.net") == []
+    assert [f.kind for f in privacy.scan("He writes from ethan.p@stmarys.sch.uk")] == ["email"]
+    assert privacy.scan("The St Mary Primary Care Network runs a clinic.") == []
