@@ -289,26 +289,6 @@ def release(actor: User, item_id: int) -> QueueItem:
     return item
 
 
-HELD_KINDS = (ItemKind.HELD_POST.value, ItemKind.HELD_MESSAGE.value, ItemKind.HELD_EDIT.value)
-
-
-def review_version(item: QueueItem, target) -> str:
-    """A short fingerprint of the words a moderator is deciding on. The item page sends back
-    the one it showed; if the author has changed the text since, the decision is refused, so
-    nobody approves words they never read."""
-    import hashlib
-
-    if item.kind not in HELD_KINDS or target is None:
-        return ""
-    if item.kind == ItemKind.HELD_EDIT.value:
-        words = [target.pending_body or "", target.pending_title or ""]
-    elif item.kind == ItemKind.HELD_POST.value:
-        words = [target.body, target.thread.title if target.is_opening else ""]
-    else:
-        words = [target.body]
-    return hashlib.sha256("\x00".join(words).encode()).hexdigest()[:16]
-
-
 def resolve(actor: User, item_id: int, action: str, reason: str, body: str | None = None,
             title: str | None = None, seen_version: str | None = None) -> QueueItem:
     """Act on an item and close it, with one audit row; reporters are told the outcome.
@@ -330,7 +310,7 @@ def resolve(actor: User, item_id: int, action: str, reason: str, body: str | Non
     needs_reason = action not in ("dismiss", "approve", "edit_approve")
     reason = check_reason(reason, required=needs_reason)
     target = target_of(item)
-    if seen_version is not None and seen_version != review_version(item, target):
+    if seen_version is not None and seen_version != resolutions.review_version(item, target):
         raise Invalid("The author changed this after you opened it. The page now shows the new version: read "
                       "it before you decide.")
     details = resolutions.carry_out(actor, item, target, action, reason, body, title)

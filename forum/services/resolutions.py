@@ -6,6 +6,25 @@ from ..errors import Invalid
 from ..models import Message, Post, QueueItem, Thread, User
 from . import holds
 
+HELD_KINDS = ("held_post", "held_message", "held_edit")
+
+
+def review_version(item: QueueItem, target) -> str:
+    """A short fingerprint of the words a moderator is deciding on. The item page sends back
+    the one it showed; if the author has changed the text since, the decision is refused, so
+    nobody approves words they never read."""
+    import hashlib
+
+    if item.kind not in HELD_KINDS or target is None:
+        return ""
+    if item.kind == "held_edit":
+        words = [target.pending_body or "", target.pending_title or ""]
+    elif item.kind == "held_post":
+        words = [target.body, target.thread.title if target.is_opening else ""]
+    else:
+        words = [target.body]
+    return hashlib.sha256("\x00".join(words).encode()).hexdigest()[:16]
+
 
 def carry_out(actor: User, item: QueueItem, target, action: str, reason: str, body: str | None = None,
               title: str | None = None) -> dict:
@@ -18,7 +37,7 @@ def carry_out(actor: User, item: QueueItem, target, action: str, reason: str, bo
         raise Invalid("That has been removed already. Dismiss the item instead.")
     if action in ("dismiss", "actioned"):
         return {"subject_user_id": getattr(target, "author_id", None) or getattr(target, "id", None)}
-    if item.kind in ("held_post", "held_message", "held_edit") and getattr(target, "deleted_at", None):
+    if item.kind in HELD_KINDS and getattr(target, "deleted_at", None):
         if action == "reject":
             return {"subject_user_id": target.author_id}
         raise Invalid("Its author deleted it before review: reject it to close the item.")

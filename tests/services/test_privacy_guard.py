@@ -10,7 +10,18 @@ from sqlalchemy import func, select
 from forum.errors import Forbidden, Invalid, NotFound
 from forum.extensions import db
 from forum.models import GuardEvent, LocalTerm, Message, Notification, Post, QueueItem, Thread
-from forum.services import browse, chat, guard, privacy_admin, queue, search, threads, watching, watchwords
+from forum.services import (
+    browse,
+    chat,
+    guard,
+    privacy_admin,
+    queue,
+    resolutions,
+    search,
+    threads,
+    watching,
+    watchwords,
+)
 from forum.services.guard import PRIVACY_REASON, PrivacyWarning
 
 from ..conftest import wait_for
@@ -467,13 +478,13 @@ def test_a_moderator_cannot_approve_words_the_author_changed_after_the_page_was_
     post = threads.reply(world.outsider, thread.id, "We tried a family group conference.")
     threads.edit_post(world.outsider, post.id, "Child A lives at 14 Acacia Avenue", post_anyway=True)
     item = db.session.scalar(select(QueueItem).where(QueueItem.kind == "held_edit"))
-    seen = queue.review_version(item, db.session.get(Post, post.id))
+    seen = resolutions.review_version(item, db.session.get(Post, post.id))
     threads.edit_post(world.outsider, post.id, f"Jayden Walsh, aged 7. {FLAGGED}", post_anyway=True)
     with pytest.raises(Invalid, match="changed this after you opened it"):
         queue.resolve(world.moderator, item.id, "approve", "", seen_version=seen)
     assert NHS not in threads.get_post(world.network_member, post.id).body
     db.session.expire_all()
-    fresh = queue.review_version(item, db.session.get(Post, post.id))
+    fresh = resolutions.review_version(item, db.session.get(Post, post.id))
     queue.resolve(world.moderator, item.id, "reject", "Please anonymise it.", seen_version=fresh)
 
 

@@ -41,7 +41,7 @@ class ResolveForm(FlaskForm):
         description="Used only with “Approve with my edits”: take out names and other details, then approve. "
                     "The author's original is kept in the post's history for moderators.",
     )
-    version = HiddenField()  # what the moderator read: see queue.review_version
+    version = HiddenField()  # what the moderator read: see resolutions.review_version
     submit = SubmitField("Resolve")
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ... import policy
 from ...errors import ForumError
 from ...extensions import db
-from ...services import audit, browse, guard, moderation, queue, sanctions, watchwords
+from ...services import audit, browse, guard, moderation, queue, resolutions, sanctions, watchwords
 from ...services.threads import get_thread
 from ..fields import options
 from ..threads.forms import ActionForm
@@ -121,7 +121,7 @@ def item(item_id: int):
         stored_body = (target.pending_body if found.kind == "held_edit" else target.body) if editable else None
         stored_title = ((target.pending_title if found.kind == "held_edit" else None) or target.thread.title
                         ) if edits_title else None
-        if form.action.data == "approve" and editable and form.version.data == queue.review_version(found, target) and (
+        if form.action.data == "approve" and editable and form.version.data == resolutions.review_version(found, target) and (
                 _differs(form.body.data, stored_body) or (edits_title and _differs(form.title.data, stored_title))):
             form.action.errors = list(form.action.errors) + [
                 "You changed the text in the boxes. Choose “Approve with my edits” to publish your version, "
@@ -138,13 +138,13 @@ def item(item_id: int):
             attach_error(form, error)
             db.session.rollback()
             target = queue.target_of(found)
-            if editable and form.version.data != queue.review_version(found, target):
+            if editable and form.version.data != resolutions.review_version(found, target):
                 # Show the new words, and the moderator's own correction box starts from them.
                 form.body.data = target.pending_body if found.kind == "held_edit" else target.body
         else:
             flash("Resolved. The action is in the audit log.", "success")
             return redirect(url_for("moderation.queue_page"))
-    form.version.data = queue.review_version(found, target)  # the text this page shows
+    form.version.data = resolutions.review_version(found, target)  # the text this page shows
     return render_template("moderation/item.html", item=found, target=target, form=form, editable=editable,
                            edits_title=edits_title,
                            privacy=guard.item_findings(found, target), action=ActionForm()), form_status(form)
