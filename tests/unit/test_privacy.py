@@ -104,3 +104,9 @@ def test_professionals_addresses_are_not_flagged_but_a_pupils_school_address_is(
     assert privacy.scan("Email dan.hughes@wigan.gov.uk or the GP at a.b@nhs.net") == []
     assert [f.kind for f in privacy.scan("He writes from ethan.p@stmarys.sch.uk")] == ["email"]
     assert privacy.scan("The St Mary Primary Care Network runs a clinic.") == []
+
+
+def test_postcodes_need_a_real_area_and_lower_case_ones_a_space():
+    assert privacy.scan("Announce me f0a7af") == []  # a hex id: no "F" area, no space
+    assert privacy.scan("FX1 1AA and wn50ab") == []
+    assert [f.text for f in privacy.scan("Moved from SW1A 1AA to wn5 0ab")] == ["SW1A 1AA", "wn5 0ab"]
