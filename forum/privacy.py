@@ -51,11 +51,12 @@ _NHS = re.compile(r"(?<![\d-])(\d{3})[ \u00a0.-]?(\d{3})[ \u00a0.-]?(\d{4})(?![\
 _NINO = re.compile(r"\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])\s?(\d{2})\s?(\d{2})\s?(\d{2})\s?([A-D])?\b", re.I)
 _NINO_BAD_PREFIXES = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
 # The UK's postcode areas (the letters an outward code starts with): "F0A 7AF" has none.
-_POSTCODE_AREAS = frozenset(
+_AREA_LIST = (
     "AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN "
     "EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML "
     "N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF "
-    "TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE".split())
+    "TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE")
+_POSTCODE_AREAS = frozenset(_AREA_LIST.split())
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s?(\d[A-Z]{2})\b", re.I)  # people type "wn5 0ab" too
 # Mobile and geographic numbers (01, 02, 07), with or without +44 or brackets round the area
 # code. 03 and 08 numbers belong to organisations (Ofsted, helplines), not families.
