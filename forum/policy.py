@@ -241,6 +241,21 @@ def readable_rooms(user: Any) -> ColumnElement[bool]:
     return standing & or_(*clauses)
 
 
+def can_read_message_text(user: Any, message: Message) -> bool:
+    """A message's words: everyone in the room, unless deleted or held. A held message is its
+    author's alone until approved (moderators read it in the review queue). `user` None is a
+    broadcast to the whole room."""
+    if message.deleted_at is not None:
+        return False
+    return message.held_at is None or (_active(user) and message.author_id == user.id)
+
+
+def can_reach_message(user: Any, message: Message, room: Room) -> bool:
+    """Find a message by its id (to edit, delete or report it): a held one exists only for its
+    author and the room's moderators."""
+    return message.held_at is None or message.author_id == user.id or moderates_room(user, room)
+
+
 def can_edit_message(user: Any, message: Message) -> bool:
     """Authors edit their own messages; nobody edits anyone else's words in chat."""
     return (

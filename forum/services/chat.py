@@ -90,13 +90,14 @@ def check_client_id(client_id) -> str | None:
     return client_id
 
 
-def _bump(room_id: int) -> tuple[int, int]:
-    """Advance the room's counters; returns (event_seq, last_seq). Locks the room row."""
+def _bump(room_id: int, new_place: bool = False) -> tuple[int, int]:
+    """Advance the room's change number (and, with `new_place`, its message order too);
+    returns (event_seq, last_seq). Locks the room row."""
+    values = {"event_seq": Room.event_seq + 1}
+    if new_place:
+        values["last_seq"] = Room.last_seq + 1
     row = db.session.execute(
-        update(Room)
-        .where(Room.id == room_id)
-        .values(event_seq=Room.event_seq + 1)
-        .returning(Room.event_seq, Room.last_seq)
+        update(Room).where(Room.id == room_id).values(**values).returning(Room.event_seq, Room.last_seq)
     ).one()
     return row[0], row[1]
 
@@ -342,6 +343,6 @@ def _get_message(actor: User, message_id) -> Message:
     if message is None:
         raise NotFound("We could not find that message.")
     room = get_room(actor, message.room_id)
-    if message.held_at is not None and message.author_id != actor.id and not policy.moderates_room(actor, room):
+    if not policy.can_reach_message(actor, message, room):
         raise NotFound("We could not find that message.")  # held: it does not exist for them yet
     return message

@@ -10,8 +10,8 @@ from __future__ import annotations
 from .. import realtime
 from ..extensions import db
 from ..models import ItemKind, Message, Room, utcnow
-from . import dispatch, notify
 from .chat_wire import serialize
+from .holds import tell_author
 
 
 def queue_message(message: Message) -> None:
@@ -24,37 +24,26 @@ def queue_message(message: Message) -> None:
     open_item(ItemKind.HELD_MESSAGE.value, target)
 
 
-def _bump(message: Message, new_place: bool) -> None:
-    """A new change number; for a first publication also a new place at the end of the room,
-    so readers find it where new messages are (and counted unread), not buried above them."""
-    from sqlalchemy import update
-
-    values = {"event_seq": Room.event_seq + 1}
-    if new_place:
-        values["last_seq"] = Room.last_seq + 1
-    row = db.session.execute(update(Room).where(Room.id == message.room_id).values(**values)
-                             .returning(Room.event_seq, Room.last_seq)).one()
-    message.rev = row[0]
-    if new_place:
-        message.seq = row[1]
-
-
 def apply_approve(message: Message) -> dict:
     """Publish a held message to the room (after commit) and tell its author."""
     first_time = not message.published
     message.held_at, message.held_reason, message.rejected_at = None, "", None
     message.published = True
-    _bump(message, new_place=first_time)
+    # A new change number; a first publication also takes a new place at the end of the room,
+    # so readers find it where new messages are (and counted unread), not buried above them.
+    from .chat import _bump
+
+    message.rev, last_seq = _bump(message.room_id, new_place=first_time)
+    if first_time:
+        message.seq = last_seq
     room = message.room
     if first_time:
         room.last_message_at = utcnow()
     event = "chat:message" if first_time else "chat:update"
     db.session.flush()
     realtime.emit_after_commit(event, serialize(message), realtime.chat_room(message.room_id))
-    text = f"Your message in {message.room.name} has been approved and is now in the room."
-    url = _url(message)
-    notify.add([message.author], "held_approved", text, url)
-    dispatch.moderation_email(message.author, "Your message is approved", text, url)
+    tell_author(message.author, "held_approved", "Your message is approved",
+                f"Your message in {message.room.name} has been approved and is now in the room.", _url(message))
     return {"before": {"held": True}, "after": {"held": False}, "subject_user_id": message.author_id,
             "announce": first_time}
 
@@ -64,9 +53,8 @@ def apply_reject(message: Message, reason: str) -> dict:
     message.rejected_at, message.held_reason = utcnow(), reason
     db.session.flush()
     realtime.emit_after_commit("chat:update", serialize(message, message.author), realtime.user_room(message.author_id))
-    text = f"Your message in {message.room.name} was not approved: {reason}"
-    notify.add([message.author], "held_rejected", text, _url(message))
-    dispatch.moderation_email(message.author, "Your message was not approved", text, _url(message))
+    tell_author(message.author, "held_rejected", "Your message was not approved",
+                f"Your message in {message.room.name} was not approved: {reason}", _url(message))
     return {"before": {"held": True}, "after": {"rejected": True}, "subject_user_id": message.author_id}
 
 

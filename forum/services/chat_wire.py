@@ -7,16 +7,13 @@ hears of it at all: `recent` and `changes_since` leave those out for them.
 
 from __future__ import annotations
 
+from .. import policy
 from ..models import Message, User
 
 
 def visible_text(message: Message, viewer: User | None) -> bool:
     """May this viewer (None: everyone in the room) see the message's words?"""
-    if message.deleted_at is not None:
-        return False
-    if message.held_at is None:
-        return True
-    return viewer is not None and viewer.id == message.author_id
+    return policy.can_read_message_text(viewer, message)
 
 
 def serialize(message: Message, viewer: User | None = None) -> dict:

@@ -19,7 +19,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..models import GuardEvent, GuardOutcome, LocalTerm, TermKind, User, utcnow
 from ..models.types import ID_MAX
-from ..privacy import LABELS, Finding, scan
+from ..privacy import Finding, scan
 
 PRIVACY_REASON = "Possible identifying information: a moderator will read it before anyone else sees it."
 GUIDANCE_URL = "/guidance/anonymising"
@@ -194,9 +194,6 @@ def preview(actor: User, texts: dict[str, str], authority_id: int | None, *, sur
         event_id = event.id
     return describe(findings, event_id)
 
-
-def labels() -> dict[str, str]:
-    return dict(LABELS)
 
 
 def item_findings(item, target) -> list[tuple[str, str, list[Finding]]]:

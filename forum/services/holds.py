@@ -66,9 +66,8 @@ def apply_approve(post: Post) -> dict:
         if post.created_at >= thread.last_post_at:
             values.update(last_post_at=post.created_at, last_post_id=post.id, last_poster_id=post.author_id)
         db.session.execute(update(Thread).where(Thread.id == thread.id).values(**values))
-    text = f"Your post in “{thread.title}” has been approved and is now visible."
-    notify.add([post.author], "held_approved", text, _post_url(post))
-    dispatch.moderation_email(post.author, "Your post is approved", text, _post_url(post))
+    tell_author(post.author, "held_approved", "Your post is approved",
+                f"Your post in “{thread.title}” has been approved and is now visible.", _post_url(post))
     return {"before": {"held": True}, "after": {"held": False}, "subject_user_id": post.author_id}
 
 
@@ -137,9 +136,8 @@ def apply_approve_edit(post: Post) -> dict:
     post.edited_at, post.revision_count = utcnow(), post.revision_count + 1
     post.pending_body = post.pending_title = None
     post.pending_reason, post.pending_at, post.pending_rejected_at = "", None, None
-    text = f"Your edit in “{thread.title}” has been approved and is now visible."
-    notify.add([post.author], "held_approved", text, _post_url(post))
-    dispatch.moderation_email(post.author, "Your edit is approved", text, _post_url(post))
+    tell_author(post.author, "held_approved", "Your edit is approved",
+                f"Your edit in “{thread.title}” has been approved and is now visible.", _post_url(post))
     return {"before": {"held": True}, "after": {"held": False}, "subject_user_id": post.author_id,
             "previous_body": previous}
 
@@ -147,19 +145,24 @@ def apply_approve_edit(post: Post) -> dict:
 def apply_reject_edit(post: Post, reason: str) -> dict:
     """Turn a waiting edit down: the published text stays; the author keeps theirs to rework."""
     post.pending_rejected_at, post.pending_reason = utcnow(), reason
-    text = f"Your edit in “{post.thread.title}” was not approved: {reason}"
-    notify.add([post.author], "held_rejected", text, _post_url(post))
-    dispatch.moderation_email(post.author, "Your edit was not approved", text, _post_url(post))
+    tell_author(post.author, "held_rejected", "Your edit was not approved",
+                f"Your edit in “{post.thread.title}” was not approved: {reason}", _post_url(post))
     return {"before": {"held": True}, "after": {"rejected": True}, "subject_user_id": post.author_id}
 
 
 def apply_reject(post: Post, reason: str) -> dict:
     """Turn a held post down: it stays unseen, and its author gets the reason and keeps the text."""
     post.rejected_at, post.held_reason = utcnow(), reason
-    text = f"Your post in “{post.thread.title}” was not approved: {reason}"
-    notify.add([post.author], "held_rejected", text, _post_url(post))
-    dispatch.moderation_email(post.author, "Your post was not approved", text, _post_url(post))
+    tell_author(post.author, "held_rejected", "Your post was not approved",
+                f"Your post in “{post.thread.title}” was not approved: {reason}", _post_url(post))
     return {"before": {"held": True}, "after": {"rejected": True}, "subject_user_id": post.author_id}
+
+
+def tell_author(author: User, kind: str, subject: str, text: str, url: str) -> None:
+    """A moderator's decision on a held post, edit or message: in the app, and by email when
+    the author chose email for moderation decisions."""
+    notify.add([author], kind, text, url)
+    dispatch.moderation_email(author, subject, text, url)
 
 
 def _post_url(post: Post) -> str:

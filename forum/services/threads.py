@@ -345,7 +345,7 @@ def apply_delete(post: Post) -> None:
 
 
 def opening_post(thread: Thread) -> Post:
-    return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.number == 1))
+    return thread.opening_post
 
 
 def toggle_helpful(actor: User, post_id: int) -> tuple[Post, bool]:
